@@ -19,7 +19,9 @@ import json
 import logging
 import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -31,7 +33,7 @@ import networkx as nx
 from kg import __version__
 from kg.errors import KgError
 from kg.export import ExportOptions, write_all
-from kg.fsutil import atomic_writer, ensure_writable_dir, write_text
+from kg.fsutil import ensure_writable_dir, write_text
 from kg.graph import add_extraction
 from kg.link import Linker
 from kg.records import Extraction, Paper, SkipReport
@@ -296,9 +298,12 @@ def build(
     """Build the knowledge graph of ``inputs`` and write every output to ``out_dir``.
 
     Writes graph.json, graph.graphml, graph.ttl (and other RDF formats asked
-    for), graph.html, neo4j/, extractions.jsonl and manifest.json, each file
-    atomically. With ``options.update`` the papers of an earlier build in
-    ``out_dir`` are kept (not re-extracted) and the new ones added.
+    for), graph.html, neo4j/, extractions.jsonl and manifest.json. Everything
+    is first written to a private staging folder inside ``out_dir`` and moved
+    into place only when all of it is complete, so a failed or interrupted run
+    leaves the files of the earlier build untouched. With ``options.update``
+    the papers of the earlier build in ``out_dir`` are kept (not re-extracted)
+    and the new ones added.
     """
     options = options or BuildOptions()
     start = time.perf_counter()
@@ -307,37 +312,54 @@ def build(
     report = SkipReport()
     linker = Linker()
     graph = nx.MultiDiGraph()
+    staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
+    try:
+        with open(staging / EXTRACTIONS_FILE, "w", encoding="utf-8", newline="\n") as f:
 
-    with atomic_writer(out_dir / EXTRACTIONS_FILE) as f:
+            def write_line(ex: Extraction) -> None:
+                f.write(json.dumps(ex.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
 
-        def write_line(ex: Extraction) -> None:
-            f.write(json.dumps(ex.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
-
-        known = None
-        if options.update:
-            known = _load_previous(out_dir, linker, graph, summary, write_line)
-        for ex in extract_linked(inputs, options, report, linker, known, nlp):
-            add_extraction(graph, ex)
-            write_line(ex)
-            summary.papers_read += 1
-            _count(summary, ex)
+            known = None
+            if options.update:
+                known = _load_previous(out_dir, linker, graph, summary, write_line)
+            for ex in extract_linked(inputs, options, report, linker, known, nlp):
+                add_extraction(graph, ex)
+                write_line(ex)
+                summary.papers_read += 1
+                _count(summary, ex)
         if summary.papers_read + summary.papers_kept == 0:
             raise KgError("no papers could be read from the inputs; nothing was written")
-        summary.files = write_all(graph, out_dir, options.export)
-
-    summary.files.append(out_dir / EXTRACTIONS_FILE)
-    manifest = {
-        "kg_version": __version__,
-        "fingerprint": data_fingerprint(),
-        "papers": summary.papers_read + summary.papers_kept,
-    }
-    summary.files.append(write_text(out_dir / MANIFEST_FILE, json.dumps(manifest, indent=1) + "\n"))
+        write_all(graph, staging, options.export)
+        manifest = {
+            "kg_version": __version__,
+            "fingerprint": data_fingerprint(),
+            "papers": summary.papers_read + summary.papers_kept,
+        }
+        write_text(staging / MANIFEST_FILE, json.dumps(manifest, indent=1) + "\n")
+        summary.files = _publish(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     summary.skipped = list(report.skipped)
     summary.duplicates = report.duplicates
     summary.nodes = graph.number_of_nodes()
     summary.edges = graph.number_of_edges()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _publish(staging: Path, out_dir: Path) -> list[Path]:
+    """Move every file of ``staging`` to the same place under ``out_dir`` (rename,
+    so each file appears whole); the manifest goes last."""
+    files = sorted(
+        (p for p in staging.rglob("*") if p.is_file()), key=lambda p: p.name == MANIFEST_FILE
+    )
+    published = []
+    for src in files:
+        dest = out_dir / src.relative_to(staging)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dest)
+        published.append(dest)
+    return published
 
 
 def load_graph(build_dir: str | Path) -> nx.MultiDiGraph:

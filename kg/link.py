@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from kg.records import Entity, EntityType, Extraction
+from kg.records import EntityType, Extraction
 
 # LaTeX accent escapes seen in arXiv abstracts: Fr\'echet, G\"odel, \`a, \^o, \~n, \c{c}.
 _LATEX_ACCENTS = {

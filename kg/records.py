@@ -8,11 +8,11 @@ builder consume them. No spaCy object ever appears here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class EntityType(str, Enum):
+class EntityType(StrEnum):
     """The six entity types of the annotation guideline."""
 
     MODEL = "MODEL"
@@ -28,7 +28,7 @@ class EntityType(str, Enum):
         return self.value.capitalize()
 
 
-class RelationType(str, Enum):
+class RelationType(StrEnum):
     """The four extracted relation types (paper/entity -> entity)."""
 
     PROPOSES = "proposes"

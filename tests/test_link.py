@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.link import Linker, link_key, normalize_name, slugify, unlatex
+from kg.link import Linker, link_key, slugify, unlatex
 from kg.records import Entity, EntityType, Extraction, Paper
 
 
