@@ -1,0 +1,75 @@
+"""Guess the format of an input from its first bytes and its file extension.
+
+Content decides first, because files are often misnamed: ``<`` with a
+``<feed`` element is Atom, ``[`` a JSON array, ``{`` JSON Lines (or a JSON
+document when the first line is a lone ``{``), a first line naming title and
+abstract columns CSV or TSV. Otherwise the extension decides, and anything
+else is read as a trending-papers text page.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+from kg.errors import InputError
+from kg.io.common import map_fields
+from kg.io.source import Source
+
+#: Extension -> format, used when the content is not conclusive.
+EXTENSIONS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".xml": "atom",
+    ".atom": "atom",
+    ".txt": "trending",
+    ".text": "trending",
+    ".md": "trending",
+}
+
+#: Delimiters tried on a header line, best first.
+DELIMITERS = ("\t", ",", ";", "|")
+
+_FEED_RE = re.compile(r"<(?:[\w.-]+:)?feed[\s>/]")
+
+
+def header_delimiter(line: str) -> str | None:
+    """The delimiter that splits ``line`` into columns naming a title and an abstract."""
+    for delim in DELIMITERS:
+        if delim not in line:
+            continue
+        try:
+            columns = next(csv.reader([line], delimiter=delim))
+        except csv.Error:
+            continue
+        found = map_fields(columns)
+        if "title" in found and "abstract" in found:
+            return delim
+    return None
+
+
+def detect_format(src: Source) -> str:
+    """Return the format name of ``src`` (see :data:`kg.io.FORMATS`)."""
+    text = src.head_text.lstrip()
+    if text.startswith("<"):
+        if _FEED_RE.search(text):
+            return "atom"
+        raise InputError(
+            "XML or HTML that is not an Atom <feed>; give an arXiv API Atom feed, or save the "
+            "page as text",
+            where=src.name,
+        )
+    if text.startswith("["):
+        return "json"
+    if text.startswith("{"):
+        first = text.split("\n", 1)[0].strip()
+        return "json" if first == "{" else "jsonl"
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    delim = header_delimiter(first_line)
+    if delim is not None:
+        return "tsv" if delim == "\t" else "csv"
+    return EXTENSIONS.get(src.suffix, "trending")
