@@ -31,14 +31,15 @@ MAX_SLUG = 80
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
 _ARXIV_OLD = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
 _ARXIV_RE = re.compile(
-    rf"(?:arxiv(?:\.org)?[:/]\s*(?:abs/|pdf/)?|huggingface\.co/papers/|^)\s*({_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?(?:\.pdf)?$",
+    r"(?:arxiv(?:\.org)?[:/]\s*(?:abs/|pdf/)?|huggingface\.co/papers/|^)\s*"
+    rf"({_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?(?:\.pdf)?$",
     re.I,
 )
 _ARXIV_DOI_RE = re.compile(rf"^10\.48550/arxiv\.({_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?$", re.I)
 _DOI_RE = re.compile(r"(10\.\d{4,9}/\S+)$")
 _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _ISO_DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
-_AUTHOR_SPLIT_RE = re.compile(r"\s*;\s*|\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
+_AUTHOR_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 
 
 @dataclass
@@ -111,7 +112,10 @@ def normalize_arxiv_id(value: Any) -> str | None:
 
 
 def normalize_doi(value: Any) -> str | None:
-    """``https://doi.org/10.1000/XYZ`` / ``doi:10.1000/XYZ`` -> ``10.1000/xyz`` (DOIs ignore case)."""
+    """``https://doi.org/10.1000/XYZ`` or ``doi:10.1000/XYZ`` -> ``10.1000/xyz``.
+
+    DOIs ignore case, so they are lower-cased. Return None for anything else.
+    """
     if value is None:
         return None
     text = str(value).strip()
@@ -160,11 +164,16 @@ def paper_id(title: str, id: Any = None, arxiv_id: Any = None, doi: Any = None) 
 
 
 def parse_authors(value: Any) -> tuple[str, ...]:
-    """Authors from a list of names or ``{"name": ...}`` objects, or an ``"A, B and C"`` string."""
+    """Authors from a list of names or ``{"name": ...}`` objects, or a string.
+
+    A string is split on ``;`` when it has one (``"Smith, J.; Lee, K."``), else
+    on commas, ``and`` and ``&`` (``"A, B and C"``).
+    """
     if value is None:
         return ()
     if isinstance(value, str):
-        items: list[Any] = [p for p in _AUTHOR_SPLIT_RE.split(value.strip())]
+        text = value.strip()
+        items: list[Any] = text.split(";") if ";" in text else _AUTHOR_SPLIT_RE.split(text)
     elif isinstance(value, list | tuple):
         items = list(value)
     else:

@@ -175,7 +175,8 @@ def open_source(path: str | Path) -> Source:
     try:
         stream = p.open("rb")
     except OSError as err:
-        raise InputError(f"cannot be read ({err.strerror}); check its permissions", where=name)
+        msg = f"cannot be read ({err.strerror}); check its permissions"
+        raise InputError(msg, where=name) from None
     try:
         return Source(name, stream, p.suffix)
     except BaseException:
