@@ -1,8 +1,8 @@
 """Guess the format of an input from its first bytes and its file extension.
 
 Content decides first, because files are often misnamed: ``<`` with a
-``<feed`` element is Atom, ``[`` a JSON array, ``{`` JSON Lines (or a JSON
-document when the first line is a lone ``{``), a first line naming title and
+``<feed`` element is Atom, ``[`` a JSON array, ``{`` JSON Lines when the first
+line is a whole object (else one JSON document, e.g. ``{"papers": [...]}``), a first line naming title and
 abstract columns CSV or TSV. Otherwise the extension decides, and anything
 else is read as a trending-papers text page.
 """
@@ -10,6 +10,7 @@ else is read as a trending-papers text page.
 from __future__ import annotations
 
 import csv
+import json
 import re
 
 from kg.errors import InputError
@@ -35,6 +36,7 @@ EXTENSIONS = {
 DELIMITERS = ("\t", ",", ";", "|")
 
 _FEED_RE = re.compile(r"<(?:[\w.-]+:)?feed[\s>/]")
+_MARKUP_RE = re.compile(r"<(?:\?xml|!doctype|!--|html|head|body|rss|[\w.-]+:)", re.I)
 
 
 def header_delimiter(line: str) -> str | None:
@@ -52,22 +54,36 @@ def header_delimiter(line: str) -> str | None:
     return None
 
 
+def _json_or_jsonl(first_line: str, suffix: str) -> str:
+    """JSON Lines when the first line is a whole paper object, else one JSON document."""
+    from kg.io.jsonarray import LIST_KEYS
+
+    try:
+        value = json.loads(first_line)
+    except (json.JSONDecodeError, RecursionError):
+        return "json" if suffix == ".json" or first_line == "{" else "jsonl"
+    if isinstance(value, dict) and "title" not in map_fields(value.keys()):
+        if any(isinstance(value.get(k), list) for k in LIST_KEYS):
+            return "json"
+    return "jsonl"
+
+
 def detect_format(src: Source) -> str:
     """Return the format name of ``src`` (see :data:`kg.io.FORMATS`)."""
     text = src.head_text.lstrip()
     if text.startswith("<"):
         if _FEED_RE.search(text):
             return "atom"
-        raise InputError(
-            "XML or HTML that is not an Atom <feed>; give an arXiv API Atom feed, or save the "
-            "page as text",
-            where=src.name,
-        )
+        if _MARKUP_RE.match(text) and EXTENSIONS.get(src.suffix) != "trending":
+            raise InputError(
+                "XML or HTML that is not an Atom <feed>; give an arXiv API Atom feed, or save the "
+                "page as text",
+                where=src.name,
+            )
     if text.startswith("["):
         return "json"
     if text.startswith("{"):
-        first = text.split("\n", 1)[0].strip()
-        return "json" if first == "{" else "jsonl"
+        return _json_or_jsonl(text.split("\n", 1)[0].strip(), src.suffix)
     first_line = text.split("\n", 1)[0].rstrip("\r")
     delim = header_delimiter(first_line)
     if delim is not None:
