@@ -1,10 +1,16 @@
 """Guess the format of an input from its first bytes and its file extension.
 
-Content decides first, because files are often misnamed: ``<`` with a
-``<feed`` element is Atom, ``[`` a JSON array, ``{`` JSON Lines when the first
-line is a whole object (else one JSON document, e.g. ``{"papers": [...]}``), a first line naming title and
-abstract columns CSV or TSV. Otherwise the extension decides, and anything
-else is read as a trending-papers text page.
+Content decides first, because files are often misnamed:
+
+* ``<`` with a ``<feed`` element is Atom (other XML/HTML is refused);
+* ``[`` is a JSON array (``[`` or ``{`` in a ``.jsonl`` file: JSON Lines);
+* ``{`` is JSON Lines when the first line is a whole object, else one JSON
+  document (``{"papers": [...]}``);
+* a first line naming title and abstract columns is CSV, or TSV when split
+  by tabs.
+
+Otherwise the extension decides, and anything else is read as a
+trending-papers text page.
 """
 
 from __future__ import annotations
@@ -80,6 +86,8 @@ def detect_format(src: Source) -> str:
                 "page as text",
                 where=src.name,
             )
+    if EXTENSIONS.get(src.suffix) == "jsonl" and text[:1] in ("[", "{"):
+        return "jsonl"
     if text.startswith("["):
         return "json"
     if text.startswith("{"):
