@@ -1,0 +1,324 @@
+"""kg.sparql and the example queries, on a small hand-made build with known answers."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kg.errors import InputError, KgError
+from kg.export import ExportOptions
+from kg.export import rdf as rdf_export
+from kg.graph import build_graph
+from kg.link import Linker
+from kg.records import Entity, EntityType, Extraction, Mention, Paper, Relation, RelationType
+from kg.sparql import QueryError, load_graph, read_query, run_query, select_rows
+
+QUERIES = Path(__file__).resolve().parents[1] / "examples" / "queries"
+
+M, ME, D, B, MT, T = (
+    EntityType.MODEL,
+    EntityType.METHOD,
+    EntityType.DATASET,
+    EntityType.BENCHMARK,
+    EntityType.METRIC,
+    EntityType.TASK,
+)
+P, EV, OUT, UM = (
+    RelationType.PROPOSES,
+    RelationType.EVALUATES_ON,
+    RelationType.OUTPERFORMS,
+    RelationType.USES_METRIC,
+)
+
+
+def _ent(name, etype, *aliases, introduced=False):
+    forms = tuple(sorted({name, *aliases}))
+    return Entity("", name, etype, (Mention(name, "abstract", 0, len(name)),), forms, introduced)
+
+
+def small_world() -> list[Extraction]:
+    """Three papers: a benchmark paper, a model paper and a follow-up.
+
+    Known facts: GPT-4o is evaluated on MMNeedle by papers 1 and 3 (support 2);
+    LLaVA-KD > GPT-4o > LLaVA (a chain); COCO is mentioned by all three papers.
+    """
+    p1 = Paper(
+        "2401.00001",
+        "MMNeedle: A Benchmark",
+        "We propose MMNeedle. GPT-4o is evaluated on MMNeedle ...",
+        date="2024-01-05",
+        year=2024,
+    )
+    p2 = Paper("2402.00002", "LLaVA-KD", "We propose LLaVA-KD ...", date="2024-02-10", year=2024)
+    p3 = Paper("2403.00003", "SEED-Bench-2", "We introduce SEED-Bench-2 ...", year=2024)
+    ex1 = Extraction(
+        p1,
+        (
+            _ent("MMNeedle", B, "Multimodal Needle in a Haystack", introduced=True),
+            _ent("GPT-4o", M),
+            _ent("LLaVA", M),
+            _ent("accuracy", MT),
+            _ent("COCO", D),
+        ),
+        (
+            Relation(P, "PAPER", "MMNeedle", "We propose MMNeedle.", "propose-verb", 0.9),
+            Relation(EV, "GPT-4o", "MMNeedle", "GPT-4o is evaluated on MMNeedle.", "eval-on", 0.8),
+            Relation(OUT, "GPT-4o", "LLaVA", "GPT-4o beats LLaVA.", "outperform-verb", 0.7),
+            Relation(UM, "MMNeedle", "accuracy", "MMNeedle measures accuracy.", "metric-of", 0.6),
+        ),
+    )
+    ex2 = Extraction(
+        p2,
+        (
+            _ent("LLaVA-KD", M, "LLaVA KD", introduced=True),
+            _ent("GPT-4o", M, "GPT-4 omni"),
+            _ent("MMNeedle", B),
+            _ent("COCO", D, "MS COCO"),
+            _ent("BLEU", MT),
+            _ent("knowledge distillation", ME),
+        ),
+        (
+            Relation(P, "PAPER", "LLaVA-KD", "We propose LLaVA-KD.", "propose-verb", 0.9),
+            Relation(OUT, "LLaVA-KD", "GPT-4o", "LLaVA-KD beats GPT-4o.", "outperform-verb", 0.75),
+            Relation(EV, "LLaVA-KD", "COCO", "on COCO", "eval-on", 0.8, "41.2", "BLEU"),
+            Relation(UM, "COCO", "BLEU", "COCO with BLEU.", "metric-of", 0.5),
+        ),
+    )
+    ex3 = Extraction(
+        p3,
+        (
+            _ent("SEED-Bench-2", B, introduced=True),
+            _ent("GPT-4o", M),
+            _ent("MMNeedle", B),
+            _ent("COCO", D),
+            _ent("image captioning", T),
+        ),
+        (
+            Relation(P, "PAPER", "SEED-Bench-2", "We introduce SEED-Bench-2.", "propose-verb", 1.0),
+            Relation(
+                EV, "GPT-4o", "MMNeedle", "GPT-4o scores 60% on MMNeedle.", "eval-score", 0.95
+            ),
+            Relation(EV, "GPT-4o", "SEED-Bench-2", "GPT-4o on SEED-Bench-2.", "eval-on", 0.8),
+        ),
+    )
+    return list(Linker().link_all([ex1, ex2, ex3]))
+
+
+@pytest.fixture(scope="module")
+def graph_ttl(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    graph = build_graph(small_world())
+    rdf_export.write(graph, out, ExportOptions(rdf_formats=("turtle", "nt", "json-ld", "xml")))
+    return out / "graph.ttl"
+
+
+def rows(name, graph_ttl):
+    return select_rows(str(QUERIES / name), graph_ttl)[1]
+
+
+# --------------------------------------------------------------------------- example queries
+
+
+def test_at_least_eight_example_queries():
+    assert len(list(QUERIES.glob("*.rq"))) >= 8
+
+
+def test_models_on_benchmark(graph_ttl):
+    assert rows("models-on-benchmark.rq", graph_ttl) == [
+        ("COCO", "LLaVA-KD", 1),
+        ("MMNeedle", "GPT-4o", 2),
+        ("SEED-Bench-2", "GPT-4o", 1),
+    ]
+
+
+def test_outperforms_chains(graph_ttl):
+    assert rows("outperforms-chains.rq", graph_ttl) == [
+        ("GPT-4o", "LLaVA", True),
+        ("LLaVA-KD", "GPT-4o", True),
+        ("LLaVA-KD", "LLaVA", False),
+    ]
+
+
+def test_datasets_by_papers(graph_ttl):
+    assert rows("datasets-by-papers.rq", graph_ttl) == [
+        ("COCO", "Dataset", 3),
+        ("MMNeedle", "Benchmark", 3),
+        ("SEED-Bench-2", "Benchmark", 1),
+    ]
+
+
+def test_claim_provenance(graph_ttl):
+    assert rows("claim-provenance.rq", graph_ttl) == [
+        (
+            "2403.00003",
+            "SEED-Bench-2",
+            "GPT-4o: 60% on MMNeedle.",
+            "eval-score",
+            Decimal("0.95"),
+            2,
+        ),
+        (
+            "2401.00001",
+            "MMNeedle: A Benchmark",
+            "GPT-4o is evaluated on MMNeedle.",
+            "eval-on",
+            Decimal("0.8"),
+            2,
+        ),
+    ]
+
+
+def test_metrics_per_benchmark(graph_ttl):
+    assert rows("metrics-per-benchmark.rq", graph_ttl) == [
+        ("COCO", "BLEU"),
+        ("MMNeedle", "accuracy"),
+    ]
+
+
+def test_papers_proposing_benchmarks(graph_ttl):
+    columns, got = select_rows(str(QUERIES / "papers-proposing-benchmarks.rq"), graph_ttl)
+    assert columns == ["benchmark", "paper", "title", "date"]
+    assert got == [
+        ("MMNeedle", "2401.00001", "MMNeedle: A Benchmark", datetime.date(2024, 1, 5)),
+        ("SEED-Bench-2", "2403.00003", "SEED-Bench-2", "2024"),  # only a year: xsd:gYear
+    ]
+
+
+def test_entity_aliases(graph_ttl):
+    assert rows("entity-aliases.rq", graph_ttl) == [
+        ("Benchmark", "MMNeedle", "Multimodal Needle in a Haystack"),
+        ("Dataset", "COCO", "MS COCO"),
+        ("Model", "GPT-4o", "GPT-4 omni"),
+        ("Model", "LLaVA-KD", "LLaVA KD"),
+    ]
+
+
+def test_most_connected(graph_ttl):
+    assert rows("most-connected.rq", graph_ttl)[:4] == [
+        ("GPT-4o", "Model", 7),  # 3 papers + MMNeedle, SEED-Bench-2, LLaVA, LLaVA-KD
+        ("COCO", "Dataset", 5),  # 3 papers + LLaVA-KD + BLEU
+        ("MMNeedle", "Benchmark", 5),  # 3 papers + GPT-4o + accuracy
+        ("LLaVA-KD", "Model", 3),  # paper 2 + GPT-4o + COCO
+    ]
+
+
+def test_well_supported_relations(graph_ttl):
+    assert rows("well-supported-relations.rq", graph_ttl) == [
+        ("GPT-4o", "evaluatedOn", "MMNeedle", 2),
+    ]
+
+
+@pytest.mark.parametrize("suffix", ["nt", "jsonld", "rdf"])
+def test_queries_give_the_same_rows_on_every_format(graph_ttl, suffix):
+    other = graph_ttl.with_suffix(f".{suffix}")
+    for query in sorted(QUERIES.glob("*.rq")):
+        assert select_rows(str(query), other)[1] == select_rows(str(query), graph_ttl)[1], query
+
+
+# --------------------------------------------------------------------------- run_query formats
+
+
+def test_table_format(graph_ttl):
+    text = run_query(str(QUERIES / "models-on-benchmark.rq"), graph_ttl)
+    lines = text.splitlines()
+    assert lines[0].split() == ["benchmark", "model", "papers"]
+    assert set(lines[1]) <= {"-", " "}
+    assert lines[3].split() == ["MMNeedle", "GPT-4o", "2"]
+    assert lines[-1] == "(3 rows)"
+
+
+def test_table_shows_prefixed_names_and_cuts_long_cells(graph_ttl):
+    text = run_query("SELECT ?m ?a WHERE { ?m a kg:Paper ; dcterms:abstract ?a }", graph_ttl)
+    assert "paper:2401.00001" in text
+    long_query = 'SELECT ?x WHERE { BIND (CONCAT(STRUUID(), "' + "y" * 200 + '") AS ?x) }'
+    row = run_query(long_query, graph_ttl).splitlines()[2]
+    assert len(row) == 80 and row.endswith("…")
+
+
+def test_csv_format(graph_ttl):
+    text = run_query(str(QUERIES / "datasets-by-papers.rq"), graph_ttl, fmt="csv")
+    got = list(csv.reader(io.StringIO(text)))
+    assert got[0] == ["dataset", "type", "papers"]
+    assert got[1] == ["COCO", "Dataset", "3"]
+
+
+def test_json_format_is_sparql_results_json(graph_ttl):
+    text = run_query(str(QUERIES / "well-supported-relations.rq"), graph_ttl, fmt="json")
+    data = json.loads(text)
+    assert data["head"]["vars"] == ["subject", "relation", "object", "support"]
+    (binding,) = data["results"]["bindings"]
+    assert binding["subject"]["value"] == "GPT-4o"
+    assert binding["support"]["value"] == "2"
+
+
+def test_ask_and_construct(graph_ttl):
+    assert run_query("ASK { ?m kg:outperforms ?n }", graph_ttl) == "true\n"
+    assert (
+        json.loads(run_query("ASK { ?m kg:proposes ?m }", graph_ttl, fmt="json"))["boolean"]
+        is False
+    )
+    text = run_query("CONSTRUCT { ?a kg:outperforms ?b } WHERE { ?a kg:outperforms ?b }", graph_ttl)
+    assert "kg:outperforms" in text
+
+
+def test_prefixes_are_predefined(graph_ttl):
+    cols, got = select_rows("SELECT ?n WHERE { model:gpt-4o skos:prefLabel ?n }", graph_ttl)
+    assert got == [("GPT-4o",)]
+
+
+def test_graph_folder_means_its_graph_ttl(graph_ttl):
+    assert select_rows("SELECT ?p WHERE { ?p a kg:Paper }", graph_ttl.parent)[1]
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_bad_query_is_one_clear_error(graph_ttl):
+    with pytest.raises(QueryError, match=r"bad SPARQL query: .*line:1"):
+        run_query("SELECT ?x WHERE { ?x ?y }", graph_ttl)
+
+
+def test_bad_query_file_names_the_file(graph_ttl, tmp_path):
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELEC nothing", encoding="utf-8")
+    with pytest.raises(QueryError, match=str(bad)):
+        run_query(str(bad), graph_ttl)
+
+
+def test_missing_query_file(graph_ttl, tmp_path):
+    with pytest.raises(QueryError, match="query file .* not found"):
+        run_query(str(tmp_path / "nope.rq"), graph_ttl)
+
+
+def test_missing_graph_file(tmp_path):
+    with pytest.raises(InputError, match="graph file .* not found.*kg build"):
+        run_query("ASK {}", tmp_path / "graph.ttl")
+
+
+def test_unparsable_graph_file(tmp_path):
+    bad = tmp_path / "graph.ttl"
+    bad.write_text("this is not turtle", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot read as turtle RDF"):
+        load_graph(bad)
+
+
+def test_service_and_from_are_refused_offline(graph_ttl):
+    with pytest.raises(QueryError, match="SERVICE"):
+        run_query("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", graph_ttl)
+    with pytest.raises(QueryError, match="FROM"):
+        run_query("SELECT * FROM <http://example.org/g.ttl> WHERE { ?s ?p ?o }", graph_ttl)
+
+
+def test_unknown_format(graph_ttl):
+    with pytest.raises(KgError, match="choose one of: csv, json, table"):
+        run_query("ASK {}", graph_ttl, fmt="xml")
+
+
+def test_query_text_is_not_mistaken_for_a_file():
+    assert read_query("SELECT * WHERE { ?s ?p ?o }") == ("SELECT * WHERE { ?s ?p ?o }", "query")
