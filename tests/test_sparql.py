@@ -158,7 +158,7 @@ def test_claim_provenance(graph_ttl):
         (
             "2403.00003",
             "SEED-Bench-2",
-            "GPT-4o: 60% on MMNeedle.",
+            "GPT-4o scores 60% on MMNeedle.",
             "eval-score",
             Decimal("0.95"),
             2,
