@@ -7,9 +7,9 @@ skipped and counted; a syntax error ends the file (the rest of an array
 cannot be found reliably) and raises :class:`~kg.errors.InputError` with the
 line and column.
 
-A top-level object is read whole: its first list under ``papers``, ``data``,
-``items``, ``records``, ``entries`` or ``results``, else the object itself as
-one paper.
+A top-level object works too: the first member named ``papers``, ``data``,
+``items``, ``records``, ``entries`` or ``results`` that holds an array is
+streamed the same way; an object without one is read as a single paper.
 """
 
 from __future__ import annotations
@@ -82,17 +82,28 @@ def _syntax_error(src: Source, buf: _Buffer, index: int, what: str) -> InputErro
     )
 
 
-def read(src: Source, ctx) -> Iterator[Paper]:
-    """Yield the papers of a JSON array (or of an object holding one)."""
-    buf = _Buffer(src)
-    first = buf.skip_ws()
-    if first == "{":
-        yield from _read_object(src, buf, ctx)
-        return
-    if first != "[":
-        raise _syntax_error(src, buf, buf.pos, "expected '[' or '{'")
-    buf.pos += 1
-    decoder = json.JSONDecoder()
+def _value(src: Source, buf: _Buffer, decoder: json.JSONDecoder) -> tuple[object, int]:
+    """Decode the value at ``buf.pos``; return it and its line; leave ``pos`` after it."""
+    while True:
+        start = buf.pos
+        try:
+            value, end = decoder.raw_decode(buf.text, buf.pos)
+        except json.JSONDecodeError as err:
+            if buf.more():
+                continue
+            raise _syntax_error(src, buf, err.pos, err.msg) from None
+        except RecursionError:
+            raise _syntax_error(src, buf, start, "nested too deeply") from None
+        if end == len(buf.text) and buf.more():  # a number may go on
+            continue
+        line, _ = buf.where(start)
+        buf.pos = end
+        return value, line
+
+
+def _items(src: Source, buf: _Buffer, decoder: json.JSONDecoder) -> Iterator[tuple[int, object]]:
+    """Yield ``(line, item)`` of the array that starts at ``buf.pos``; stop after its ``]``."""
+    buf.pos += 1  # the '['
     expect_item = True
     while True:
         c = buf.skip_ws()
@@ -100,55 +111,75 @@ def read(src: Source, ctx) -> Iterator[Paper]:
             raise _syntax_error(src, buf, buf.pos, "the array is not closed with ']'")
         if c == "]":
             buf.pos += 1
-            break
+            return
         if not expect_item:
             if c != ",":
                 raise _syntax_error(src, buf, buf.pos, "expected ',' or ']'")
             buf.pos += 1
             expect_item = True
             continue
-        start = buf.pos
-        while True:
-            try:
-                record, end = decoder.raw_decode(buf.text, buf.pos)
-            except json.JSONDecodeError as err:
-                if buf.more():
-                    start = buf.pos
-                    continue
-                raise _syntax_error(src, buf, err.pos, err.msg) from None
-            except RecursionError:
-                raise _syntax_error(src, buf, start, "nested too deeply") from None
-            if end == len(buf.text) and buf.more():  # a number may go on
-                start = buf.pos
-                continue
-            break
-        line, _ = buf.where(start)
-        buf.pos = end
+        value, line = _value(src, buf, decoder)
         expect_item = False
+        yield line, value
+
+
+def _papers(src: Source, buf: _Buffer, decoder, ctx) -> Iterator[Paper]:
+    for line, record in _items(src, buf, decoder):
         paper = record_to_paper(ctx, src.where(line), record)
         if paper is not None:
             yield paper
+
+
+def read(src: Source, ctx) -> Iterator[Paper]:
+    """Yield the papers of a JSON array (or of an object holding one)."""
+    buf = _Buffer(src)
+    decoder = json.JSONDecoder()
+    first = buf.skip_ws()
+    if first == "[":
+        yield from _papers(src, buf, decoder, ctx)
+    elif first == "{":
+        yield from _read_object(src, buf, decoder, ctx)
+    else:
+        raise _syntax_error(src, buf, buf.pos, "expected '[' or '{'")
     if buf.skip_ws() != "":
-        raise _syntax_error(src, buf, buf.pos, "text after the closing ']'")
+        raise _syntax_error(
+            src, buf, buf.pos, f"text after the closing '{'}' if first == '{' else ']'}'"
+        )
 
 
-def _read_object(src: Source, buf: _Buffer, ctx) -> Iterator[Paper]:
-    while buf.more():
-        pass
-    try:
-        doc = json.loads(buf.text[buf.pos :])
-    except json.JSONDecodeError as err:
-        raise _syntax_error(src, buf, buf.pos + err.pos, err.msg) from None
-    except RecursionError:
-        raise _syntax_error(src, buf, buf.pos, "nested too deeply") from None
-    for key in LIST_KEYS:
-        items = doc.get(key)
-        if isinstance(items, list):
-            for i, record in enumerate(items):
-                paper = record_to_paper(ctx, src.where(f"{key}[{i}]"), record)
-                if paper is not None:
-                    yield paper
-            return
-    paper = record_to_paper(ctx, src.where(buf.where(buf.pos)[0]), doc)
-    if paper is not None:
-        yield paper
+def _read_object(src: Source, buf: _Buffer, decoder, ctx) -> Iterator[Paper]:
+    """Stream the first array under one of :data:`LIST_KEYS`, else read the object as a paper."""
+    object_line, _ = buf.where(buf.pos)
+    buf.pos += 1  # the '{'
+    members: dict = {}
+    streamed = False
+    expect_member = True
+    while True:
+        c = buf.skip_ws()
+        if c == "":
+            raise _syntax_error(src, buf, buf.pos, "the object is not closed with '}'")
+        if c == "}":
+            buf.pos += 1
+            break
+        if not expect_member:
+            if c != ",":
+                raise _syntax_error(src, buf, buf.pos, "expected ',' or '}'")
+            buf.pos += 1
+            expect_member = True
+            continue
+        if c != '"':
+            raise _syntax_error(src, buf, buf.pos, "expected a member name in double quotes")
+        key, _ = _value(src, buf, decoder)
+        if buf.skip_ws() != ":":
+            raise _syntax_error(src, buf, buf.pos, "expected ':'")
+        buf.pos += 1
+        if buf.skip_ws() == "[" and not streamed and key in LIST_KEYS:
+            streamed = True
+            yield from _papers(src, buf, decoder, ctx)
+        else:
+            members[key], _ = _value(src, buf, decoder)
+        expect_member = False
+    if not streamed:
+        paper = record_to_paper(ctx, src.where(object_line), members)
+        if paper is not None:
+            yield paper

@@ -31,6 +31,33 @@ def test_wrapped_document(fixtures):
         "Federated Fine-Tuning of Speech Recognisers on Phones",
         "Curriculum Sampling for Code Repair Agents",
     ]
+    assert [p.source.rsplit(":", 1)[1] for p in papers] == ["2", "3"]
+
+
+def test_wrapped_document_members_in_any_order(tmp_path):
+    path = tmp_path / "w.json"
+    doc = {"count": 2, "meta": {"papers": "not this"}, "results": [{"title": "T", "abstract": "A"}]}
+    path.write_text(json.dumps(doc, indent=2))
+    (paper,) = read_papers([path])
+    assert paper.source == f"{path}:7"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"papers": [{"title": "T", "abstract": "A"}]', "not closed with '}'"),
+        ('{"papers": [], "x": 1 "y": 2}', "expected ',' or '}'"),
+        ("{papers: []}", "member name in double quotes"),
+        ('{"papers" []}', "expected ':'"),
+        ('{"papers": []} {}', "text after the closing '}'"),
+    ],
+)
+def test_object_syntax_errors(tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(InputError, match=message) as err:
+        list(read_papers([path], format="json"))
+    assert err.value.where == f"{path}:1"
 
 
 def test_single_object_document(tmp_path):

@@ -202,6 +202,12 @@ STREAMS = {
         json.dumps({"title": "P", "abstract": ABSTRACT}).encode() + b",\n",
         b"1]",
     ),
+    "json-wrapped": (
+        jsonarray,
+        b'{"source": "export",\n "papers": [',
+        json.dumps({"title": "P", "abstract": ABSTRACT}).encode() + b",\n",
+        b"1]}",
+    ),
     "csv": (delimited, b"title,abstract\n", f'P,"{ABSTRACT}"\n'.encode(), b""),
     "trending": (trending, b"new\n\n", f"P\n\n{ABSTRACT}\n\n".encode(), b""),
     "atom": (
