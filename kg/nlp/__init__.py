@@ -1,0 +1,72 @@
+"""The kg spaCy pipeline: rule components over a blank English pipeline.
+
+:func:`build_nlp` is the one entry point; the components are registered
+(``kg_`` factories) when this package is imported, and also through the
+``spacy_factories`` entry points of the installed package, so ``spacy.load``
+of a saved kg pipeline works.
+"""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+
+from kg.errors import KgError
+from kg.nlp import components as components  # registers the kg_ factories
+
+#: The kg components, in pipeline order.
+PIPE_NAMES = (
+    "kg_sentencizer",
+    "kg_gazetteer",
+    "kg_abbreviations",
+    "kg_candidates",
+    "kg_entities",
+    "kg_relations",
+)
+TITLE_SEPARATOR = "\n\n"
+
+
+def paper_text(title: str, abstract: str) -> str:
+    """The document text of one paper: title, a blank line, abstract.
+
+    Newlines inside the title become spaces (same length, so offsets hold).
+    """
+    return title.replace("\n", " ").replace("\r", " ") + TITLE_SEPARATOR + abstract
+
+
+def build_nlp(spacy_model: str | None = None, data_dir: str | None = None) -> Language:
+    """Build the kg pipeline.
+
+    Parameters
+    ----------
+    spacy_model
+        Name of an installed spaCy pipeline whose tagger/parser to keep under
+        the kg components; ``None`` (default) starts from ``spacy.blank("en")``.
+        Nothing is ever downloaded.
+    data_dir
+        Folder with the rule and vocabulary files; ``None`` = the bundled ``kg/data``.
+
+    Returns
+    -------
+    spacy.Language
+    """
+    if spacy_model:
+        if not spacy.util.is_package(spacy_model):
+            raise KgError(
+                f"spaCy pipeline {spacy_model!r} is not installed; install it with pip "
+                "or leave out --spacy-model to use the built-in rules only"
+            )
+        nlp = spacy.load(spacy_model, exclude=["ner", "entity_ruler", "span_ruler", "textcat"])
+    else:
+        nlp = spacy.blank("en")
+    config = {"data_dir": data_dir}
+    has_sents = any(name in nlp.pipe_names for name in ("parser", "senter", "sentencizer"))
+    for name in PIPE_NAMES:
+        if name == "kg_sentencizer":
+            if not has_sents:
+                nlp.add_pipe(name)
+        elif name == "kg_abbreviations":
+            nlp.add_pipe(name)
+        else:
+            nlp.add_pipe(name, config=config)
+    return nlp

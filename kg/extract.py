@@ -1,0 +1,108 @@
+"""Papers -> :class:`~kg.records.Extraction` records: the only place spaCy
+objects become kg records.
+
+Each paper becomes one document (title, blank line, abstract; see
+:func:`kg.nlp.paper_text`); the pipeline is run with ``nlp.pipe`` in batches
+and mention offsets are mapped back to the field they fall in, so
+``paper.field_text(m.field)[m.start:m.end] == m.text``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from kg.records import (
+    PAPER_HEAD,
+    Entity,
+    EntityType,
+    Extraction,
+    Mention,
+    Paper,
+    Relation,
+    RelationType,
+)
+
+
+def _mention(paper: Paper, start: int, end: int) -> Mention | None:
+    """Map document offsets to a title or abstract mention (None if it straddles both)."""
+    t_len = len(paper.title)
+    if end <= t_len:
+        return Mention(paper.title[start:end], "title", start, end)
+    a_off = t_len + 2
+    if start >= a_off:
+        s, e = start - a_off, end - a_off
+        return Mention(paper.abstract[s:e], "abstract", s, e)
+    return None
+
+
+def doc_to_extraction(paper: Paper, doc) -> Extraction:
+    """Turn one processed document into an :class:`Extraction` (entities with
+    ``id=""``, to be filled by :class:`kg.link.Linker`)."""
+    info = doc._.kg_entities or {}
+    entities, names = [], {}
+    ordered = sorted(info.items(), key=lambda kv: (kv[1]["mentions"][0], kv[0]))
+    for key, d in ordered:
+        mentions = [m for m in (_mention(paper, s, e) for s, e in d["mentions"]) if m]
+        if not mentions:
+            continue
+        aliases = tuple(dict.fromkeys(m.text for m in mentions))
+        names[key] = d["name"]
+        entities.append(
+            Entity(
+                id="",
+                name=d["name"],
+                type=EntityType(d["type"]),
+                mentions=tuple(mentions),
+                aliases=aliases,
+                introduced=bool(d["introduced"]),
+            )
+        )
+    rels = []
+    text = doc.text
+    for r in doc._.kg_relations or ():
+        if r["tail"] not in names or (r["head"] != PAPER_HEAD and r["head"] not in names):
+            continue
+        s, e = r["sentence"]
+        rels.append(
+            Relation(
+                type=RelationType(r["type"]),
+                head=PAPER_HEAD if r["head"] == PAPER_HEAD else names[r["head"]],
+                tail=names[r["tail"]],
+                evidence=" ".join(text[s:e].split()),
+                rule=r["rule"],
+                confidence=r["confidence"],
+                value=r.get("value"),
+                metric=r.get("metric"),
+            )
+        )
+    return Extraction(paper=paper, entities=tuple(entities), relations=tuple(rels))
+
+
+def extract_papers(
+    papers: Iterable[Paper], nlp=None, batch_size: int = 64, n_process: int = 1
+) -> Iterator[Extraction]:
+    """Extract entities and relations from papers, streaming, in input order.
+
+    Parameters
+    ----------
+    papers
+        Any iterable of :class:`~kg.records.Paper`; consumed lazily.
+    nlp
+        A pipeline from :func:`kg.nlp.build_nlp`; built on first use when ``None``.
+    batch_size
+        Documents per ``nlp.pipe`` batch.
+    n_process
+        Worker processes for ``nlp.pipe``; the output is identical for any value.
+
+    Yields
+    ------
+    Extraction
+        One per paper, in input order.
+    """
+    from kg.nlp import build_nlp, paper_text
+
+    if nlp is None:
+        nlp = build_nlp()
+    stream = ((paper_text(p.title, p.abstract), p) for p in papers)
+    for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield doc_to_extraction(paper, doc)

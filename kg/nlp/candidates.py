@@ -1,0 +1,255 @@
+"""Entity candidates beyond the gazetteer, as plain functions over text.
+
+Three families, each returning character spans:
+
+* :func:`name_spans` - name-shaped words: CamelCase, acronyms, letters mixed
+  with digits, carets and Greek letters (GPT-4o, SEED-Bench-2, γ-MoD, E^2-LLM),
+  with a following size or version ("Mistral 7B", "Llama 3 8B");
+* :func:`head_phrases` - established technique, task and metric phrases
+  driven by their head noun ("whole slide image classification",
+  "backdoor poisoning attack", "hallucination rate");
+* :func:`cued_names` - capitalised names given by context: "called X",
+  "X, a new benchmark", a title "X: A ...".
+
+:func:`type_evidence` reads the words around a span (cue nouns, spelling)
+for the typing step in :mod:`kg.nlp.resolve`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from kg.link import normalize_name
+from kg.records import EntityType
+
+_WORD_RE = re.compile(r"\S+")
+_STRIP_LEFT = "\"'([{\u201c\u2018*"
+_STRIP_RIGHT = "\"'.,;:!?)]}\u201d\u2019*"
+_GREEK = "\u0370-\u03ff"
+_SIZE_RE = re.compile(r"\s(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]|v\d+(?:\.\d+)*)(?![\w-])")
+_VERSION_AFTER_RE = re.compile(r" \d+(?:\.\d+)?(?![\w%.-]|\.\d)")
+_UNIT_RE = re.compile(r"^\d+(?:\.\d+)?[A-Za-z]{1,2}$|^\d+[kKmMbB]?\+?$|^[IVX]+$")
+_DESCRIPTIVE_TAIL_RE = re.compile(r"-(?:[a-z]{3,})$")
+_POSSESSIVE_RE = re.compile(r"(?:'s|\u2019s|')$")
+_URLISH_RE = re.compile(r"https?:|www\.|\.com|\.org|\.io|/")
+# Upper-case words that are ordinary English when shouted in a title ("ALL You Need").
+_SHOUTED = frozenset(
+    "A AN THE ALL AND OR OF FOR TO IN ON AT BY WITH FROM IS ARE BE WE OUR YOU YOUR IT ITS "
+    "NOT NO YES NEW ONE TWO HOW WHY WHAT WHEN CAN DO".split()
+)
+
+
+def _strip_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip brackets, quotes, trailing punctuation and a possessive from a word span."""
+    while start < end and text[start] in _STRIP_LEFT:
+        start += 1
+    while end > start and text[end - 1] in _STRIP_RIGHT:
+        end -= 1
+    m = _POSSESSIVE_RE.search(text, start, end)
+    if m and end - start > 3:
+        end = m.start()
+    # An unbalanced "(" inside ("GPT-4V(ision"): keep the name before it.
+    paren = text.find("(", start, end)
+    if paren > start and text.find(")", paren, end) < 0:
+        end = paren
+    return start, end
+
+
+def is_name_shaped(word: str) -> bool:
+    """Whether a single word looks like a proper name of a model, dataset, method...
+
+    >>> [is_name_shaped(w) for w in ("GPT-4o", "ImageNet", "γ-MoD", "Loki", "7B", "ALL")]
+    [True, True, True, False, False, False]
+    """
+    if len(word) < 2 or _UNIT_RE.match(word) or word in _SHOUTED:
+        return False
+    if _URLISH_RE.search(word):
+        return False
+    upper = sum(1 for c in word if c.isupper())
+    if not any(c.isalpha() for c in word):
+        return False
+    if upper >= 2:
+        return True
+    has_digit = any(c.isdigit() for c in word)
+    if upper and has_digit:
+        return True
+    if "^" in word and upper:
+        return True
+    return bool(re.match(rf"^[{_GREEK}]-", word))
+
+
+def _trim_descriptive_tail(text: str, start: int, end: int) -> int:
+    """Drop lower-case descriptive hyphen tails: "BERT-based" -> "BERT"."""
+    while True:
+        m = _DESCRIPTIVE_TAIL_RE.search(text, start, end)
+        if not m or not is_name_shaped(text[start : m.start()]):
+            return end
+        end = m.start()
+
+
+def name_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """Character spans of name-shaped words in ``text[lo:hi]``, each extended by a
+    following model size or version ("Mistral-7B", "RLAIF-V 7B", "Llama 3 8B")."""
+    hi = len(text) if hi is None else hi
+    spans = []
+    for m in _WORD_RE.finditer(text, lo, hi):
+        start, end = _strip_word(text, m.start(), m.end())
+        if end - start < 2:
+            continue
+        end = _trim_descriptive_tail(text, start, end)
+        if not is_name_shaped(text[start:end]):
+            continue
+        spans.append((start, extend_with_size(text, end)))
+    return spans
+
+
+def extend_with_size(text: str, end: int) -> int:
+    """Extend a name ending at ``end`` over a following size/version ("7B", "v1.5")."""
+    m = _SIZE_RE.match(text, end)
+    return m.end() if m else end
+
+
+def extend_with_version(text: str, end: int) -> int:
+    """Extend a family name over a bare version number ("Llama 3", "DALL-E 3"),
+    then over a size ("Llama 3 8B")."""
+    m = _VERSION_AFTER_RE.match(text, end)
+    if m:
+        end = m.end()
+    return extend_with_size(text, end)
+
+
+_MODIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z-]*[A-Za-z]$")
+
+
+def _phrase_start(
+    text: str, head_start: int, floor: int, stops: frozenset[str], max_mods: int
+) -> tuple[int, int]:
+    """Walk back over adjacent modifier words before a head; return (start, count)."""
+    start, n = head_start, 0
+    words = list(_WORD_RE.finditer(text, max(floor, head_start - 90), head_start))
+    for w in reversed(words):
+        gap = text[w.end() : start]
+        if n >= max_mods or not gap or len(gap) > 2 or not gap.isspace():
+            break
+        word = w.group()
+        if not _MODIFIER_RE.match(word) or word.lower() in stops:
+            break
+        start, n = w.start(), n + 1
+    return start, n
+
+
+def head_phrases(
+    text: str,
+    heads: Mapping[str, tuple[EntityType, bool]],
+    stops: frozenset[str],
+    floors: list[int],
+    head_re: re.Pattern,
+    max_mods: int = 3,
+) -> list[tuple[int, int, EntityType]]:
+    """Technique/task/metric phrases: up to ``max_mods`` modifier words, then a head noun.
+
+    ``floors`` are sentence starts (a phrase never crosses one); ``head_re``
+    matches the head words (see :func:`head_regex`). A bare head counts only
+    when ``heads`` marks it so.
+    """
+    out = []
+    for m in head_re.finditer(text):
+        head = m.group().lower()
+        etype, bare = heads[head]
+        floor = _floor(floors, m.start())
+        start, n = _phrase_start(text, m.start(), floor, stops, max_mods)
+        if n == 0 and not bare:
+            continue
+        out.append((start, m.end(), etype))
+    return out
+
+
+def head_regex(heads: Iterable[str]) -> re.Pattern:
+    """A regex matching any head word as a whole (hyphen-delimited) word."""
+    alts = "|".join(sorted((re.escape(h) for h in heads), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
+
+
+def _floor(floors: list[int], pos: int) -> int:
+    best = 0
+    for f in floors:
+        if f > pos:
+            break
+        best = f
+    return best
+
+
+_CAP_NAME = rf"[A-Z{_GREEK}][\w{_GREEK}^@+.-]*(?:\s+(?:[A-Z0-9][\w^@+.-]*))?"
+_NAMED_AFTER_RE = re.compile(rf"\s*[\"'\u201c\u2018]?({_CAP_NAME})")
+_TITLE_PREFIX_RE = re.compile(r"^\s*([^:?!]{1,40}?)\s*:\s+\S")
+
+
+def cued_names(text: str, named_re: re.Pattern, title_end: int) -> list[tuple[int, int, str]]:
+    """Capitalised names introduced by context.
+
+    ``named_re`` matches a naming cue ("called", "dubbed", "which we call");
+    the capitalised word(s) right after it are a name. The title prefix before
+    a colon ("Lawma: The Power of ...") is a name when it is one to three words.
+    Returns ``(start, end, rule id)``.
+    """
+    out = []
+    for m in named_re.finditer(text):
+        n = _NAMED_AFTER_RE.match(text, m.end())
+        if n:
+            s, e = _strip_word(text, n.start(1), n.end(1))
+            if e > s:
+                out.append((s, e, "named"))
+    if title_end > 0:
+        t = _TITLE_PREFIX_RE.match(text, 0, title_end)
+        if t:
+            prefix = t.group(1).strip()
+            words = prefix.split()
+            if 1 <= len(words) <= 3 and (prefix[:1].isupper() or prefix[:1] in _GREEK_CHARS):
+                s = t.start(1)
+                out.append((s, s + len(prefix), "title-colon"))
+    return out
+
+
+_GREEK_CHARS = frozenset(chr(c) for c in range(0x370, 0x400))
+
+
+def suffix_type(name: str, affixes: Iterable[tuple[str, str, EntityType]]) -> EntityType | None:
+    """Type evidence from the spelling of a name ("SEED-Bench-2" -> BENCHMARK)."""
+    core = re.sub(r"[-\s]?(?:v?\d+(?:\.\d+)*[BMK]?)$", "", name) or name
+    for kind, affix, etype in affixes:
+        if kind == "suffix" and core.endswith(affix) and len(core) > len(affix):
+            return etype
+        if kind == "stem" and affix in name and name != affix:
+            return etype
+    return None
+
+
+_NEXT_WORDS_RE = re.compile(r"[\s-]*([A-Za-z]+)(?:\s+([A-Za-z]+))?")
+_PREV_CUE_RE = re.compile(r"([A-Za-z]+)[\s,:]*(?:(?:called|named|dubbed|termed)\s+)?$")
+
+
+def type_evidence(
+    text: str, start: int, end: int, cue_nouns: Mapping[str, EntityType]
+) -> EntityType | None:
+    """The type a cue noun right after ("X dataset", "X-based model" no) or right
+    before ("the benchmark X", "a dataset called X") a span gives it."""
+    m = _NEXT_WORDS_RE.match(text, end)
+    if m and text[end : end + 1] in (" ", "-"):
+        w1 = m.group(1).lower()
+        if w1 in cue_nouns:
+            return cue_nouns[w1]
+        w2 = (m.group(2) or "").lower()
+        if w2 in cue_nouns and w1 in ("large", "language", "vision", "new", "base", "family"):
+            return cue_nouns[w2]
+    p = _PREV_CUE_RE.search(text, max(0, start - 40), start)
+    if p:
+        w = p.group(1).lower()
+        if w in cue_nouns and cue_nouns[w] is not EntityType.TASK:
+            return cue_nouns[w]
+    return None
+
+
+def is_stop(name: str, stop_terms: frozenset[str]) -> bool:
+    """Whether a name is a generic class or procedure word (guideline rule 4, A1, A2)."""
+    return normalize_name(name) in stop_terms

@@ -1,0 +1,326 @@
+"""The kg spaCy components: thin factories; the algorithms live in plain modules.
+
+A document is a paper's title and abstract joined by a blank line (see
+:func:`kg.nlp.paper_text`); the title is the text before the first blank line.
+
+=================  ==========================================================
+component          reads -> writes
+=================  ==========================================================
+kg_sentencizer     text -> ``token.is_sent_start``
+kg_gazetteer       tokens -> ``doc.spans["kg_gazetteer"]`` (label = type,
+                   ``kb_id_`` = canonical name, ``id_`` = "gaz")
+kg_abbreviations   text, sentences -> ``doc._.kg_abbreviations``
+                   (``[long_start, long_end, short_start, short_end]`` chars)
+kg_candidates      text, sentences, abbreviations -> ``doc.spans["kg_candidates"]``
+                   (label = type or "", ``id_`` = source rule)
+kg_entities        gazetteer + candidates + abbreviations ->
+                   ``doc.spans["kg_entities"]`` (label = type, ``kb_id_`` = entity
+                   key) and ``doc._.kg_entities`` (key -> name, type, mentions,
+                   introduced, sources)
+kg_relations       sentences, ``doc._.kg_entities`` -> ``doc._.kg_relations``
+                   (list of dicts with group keys and char offsets)
+=================  ==========================================================
+
+Extension values are plain JSON-able data so docs survive ``Doc.to_bytes``
+(multiprocessing) and ``DocBin``.
+"""
+
+from __future__ import annotations
+
+import numpy
+from spacy.attrs import SENT_START
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from kg.nlp import abbreviation, candidates, relations, resolve
+from kg.nlp.resources import Resources, load_resources
+from kg.nlp.sentences import sentence_starts
+from kg.records import EntityType
+
+for _name in ("kg_abbreviations", "kg_entities", "kg_relations"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+DATA_CONFIG = {"data_dir": None}
+
+
+def title_end(text: str) -> int:
+    """Length of the title part of a kg document (0 when there is no blank line)."""
+    pos = text.find("\n\n")
+    return pos if pos >= 0 else 0
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    if not doc.has_annotation("SENT_START"):
+        return [(0, len(doc.text))] if len(doc) else []
+    return [(s.start_char, s.end_char) for s in doc.sents]
+
+
+def _char_span(doc: Doc, start: int, end: int, **kw) -> Span | None:
+    return doc.char_span(start, end, alignment_mode="expand", **kw)
+
+
+class Sentencizer:
+    """Rule-based sentence starts (:mod:`kg.nlp.sentences`); writes ``token.is_sent_start``."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        idx = doc.to_array("IDX")
+        arr = numpy.full(len(doc), -1, dtype="int32")
+        positions = numpy.searchsorted(idx, sentence_starts(doc.text))
+        arr[positions[positions < len(doc)]] = 1
+        arr[0] = 1
+        doc.from_array([SENT_START], arr.reshape(-1, 1).astype("uint64"))
+        return doc
+
+
+class Gazetteer:
+    """Known entities with a PhraseMatcher; writes ``doc.spans["kg_gazetteer"]``.
+
+    Case-insensitive (``LOWER``) unless the entry is flagged ``cs``; a matched
+    model name is extended over a following size/version ("Llama 3 8B").
+    """
+
+    def __init__(self, nlp: Language, name: str, data_dir: str | None):
+        self.name = name
+        self.res: Resources = load_resources(data_dir)
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.entries = {}
+        for i, entry in enumerate(self.res.gazetteer):
+            key = f"kg_gaz_{i}"
+            self.entries[nlp.vocab.strings.add(key)] = entry
+            matcher = self.exact if entry.case_sensitive else self.lower
+            matcher.add(key, [nlp.make_doc(s) for s in entry.surfaces])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        text = doc.text
+        for match_id, start, end in [*self.lower(doc), *self.exact(doc)]:
+            entry = self.entries[match_id]
+            span = doc[start:end]
+            end_char = span.end_char
+            if entry.type is EntityType.MODEL:
+                end_char = candidates.extend_with_size(text, end_char)
+            canonical = entry.name
+            if end_char != span.end_char:  # "Llama 3 8B" is another model than "Llama 3"
+                span = _char_span(doc, span.start_char, end_char) or span
+                canonical = span.text
+            spans.append(
+                Span(
+                    doc,
+                    span.start,
+                    span.end,
+                    label=entry.type.value,
+                    kb_id=canonical,
+                    span_id="gaz",
+                )
+            )
+        doc.spans["kg_gazetteer"] = spans
+        return doc
+
+
+class Abbreviations:
+    """Schwartz & Hearst (2003) abbreviation definitions; writes ``doc._.kg_abbreviations``."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        floors = [s for s, _ in _sentences(doc)]
+        pairs = abbreviation.find_abbreviations(doc.text, floors)
+        doc._.kg_abbreviations = [list(p) for p in pairs]
+        return doc
+
+
+class Candidates:
+    """Name-shaped words, head-noun phrases, cued names and abbreviation pairs;
+    writes ``doc.spans["kg_candidates"]``."""
+
+    def __init__(self, nlp: Language, name: str, data_dir: str | None, max_modifiers: int):
+        self.name = name
+        self.res = load_resources(data_dir)
+        self.head_re = candidates.head_regex(self.res.heads)
+        self.named_re = self.res.trigger_regex("named")
+        self.max_modifiers = max_modifiers
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        floors = [s for s, _ in _sentences(doc)]
+        found: list[tuple[int, int, str, str]] = []
+        for s, e in candidates.name_spans(text):
+            found.append((s, e, "", "shape"))
+        for s, e, etype in candidates.head_phrases(
+            text, self.res.heads, self.res.modifier_stops, floors, self.head_re, self.max_modifiers
+        ):
+            found.append((s, e, etype.value, "head"))
+        for s, e, rule in candidates.cued_names(text, self.named_re, title_end(text)):
+            found.append((s, e, "", rule))
+        for ls, le, ss, se in doc._.kg_abbreviations or ():
+            head = self.head_re.search(text, ls, le)
+            etype = (
+                self.res.heads[head.group().lower()][0].value if head and head.end() == le else ""
+            )
+            found.append((ls, le, etype, "abbr-long"))
+            found.append((ss, se, "", "abbr-short"))
+        spans = []
+        for s, e, label, source in found:
+            span = _char_span(doc, s, e, label=label, span_id=source)
+            if span is not None:
+                spans.append(span)
+        doc.spans["kg_candidates"] = spans
+        return doc
+
+
+def _cands_from_doc(doc: Doc, res: Resources) -> list[resolve.Candidate]:
+    out = []
+    for span in doc.spans.get("kg_gazetteer", ()):
+        out.append(
+            resolve.Candidate(
+                span.start_char, span.end_char, "gaz", EntityType(span.label_), span.kb_id_
+            )
+        )
+    for span in doc.spans.get("kg_candidates", ()):
+        etype = EntityType(span.label_) if span.label_ else None
+        s, e = _trim(doc.text, span.start_char, span.end_char)
+        if e > s:
+            out.append(resolve.Candidate(s, e, span.id_, etype))
+    return out
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and not text[s].isalnum() and text[s] not in "\u0370\u03ff^":
+        s += 1
+    while e > s and text[e - 1] in " .,;:()[]\"'":
+        e -= 1
+    return s, e
+
+
+class Entities:
+    """Resolve candidates into the paper's entities (:mod:`kg.nlp.resolve`);
+    writes ``doc.spans["kg_entities"]`` and ``doc._.kg_entities``."""
+
+    def __init__(self, nlp: Language, name: str, data_dir: str | None):
+        self.name = name
+        self.res = load_resources(data_dir)
+        self.gaz_keys = resolve.gazetteer_keys(self.res)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        t_end = title_end(text)
+        sents = _sentences(doc)
+        cands = resolve.drop_stops(text, _cands_from_doc(doc, self.res), self.res.stop_terms)
+        kept = resolve.select_spans(cands)
+        kept = sorted(kept + resolve.find_repeats(text, kept), key=lambda c: c.start)
+        pairs = [tuple(p) for p in doc._.kg_abbreviations or ()]
+        groups = resolve.group_mentions(text, kept, pairs, self.gaz_keys)
+        mentions = resolve.mention_table(groups)
+        introduced = relations.find_introduced(text, t_end, sents, mentions, groups, self.res)
+        resolve.type_groups(text, t_end, groups, self.res, set(introduced))
+        info, spans = {}, []
+        for key, g in groups.items():
+            rule, sent = introduced.get(key, ("", (0, 0)))
+            info[key] = {
+                "name": g.name,
+                "type": g.type.value,
+                "mentions": [list(m) for m in sorted(g.mentions)],
+                "introduced": g.introduced,
+                "introduced_rule": rule,
+                "introduced_sentence": list(sent),
+                "sources": sorted(g.sources),
+            }
+            for s, e in g.mentions:
+                span = _char_span(doc, s, e, label=g.type.value, kb_id=key)
+                if span is not None:
+                    spans.append(span)
+        doc._.kg_entities = info
+        doc.spans["kg_entities"] = sorted(spans, key=lambda sp: (sp.start, sp.end))
+        return doc
+
+
+def groups_from_doc(doc: Doc) -> dict[str, resolve.Group]:
+    """Rebuild :class:`~kg.nlp.resolve.Group` objects from ``doc._.kg_entities``."""
+    groups = {}
+    for key, d in (doc._.kg_entities or {}).items():
+        groups[key] = resolve.Group(
+            key=key,
+            mentions=[tuple(m) for m in d["mentions"]],
+            type=EntityType(d["type"]),
+            name=d["name"],
+            introduced=d["introduced"],
+            sources=set(d["sources"]),
+        )
+    return groups
+
+
+class Relations:
+    """Sentence-level relation rules (:mod:`kg.nlp.relations`); writes ``doc._.kg_relations``."""
+
+    def __init__(self, nlp: Language, name: str, data_dir: str | None):
+        self.name = name
+        self.res = load_resources(data_dir)
+
+    def __call__(self, doc: Doc) -> Doc:
+        groups = groups_from_doc(doc)
+        mentions = resolve.mention_table(groups)
+        introduced = {
+            k: (d["introduced_rule"], tuple(d["introduced_sentence"]))
+            for k, d in (doc._.kg_entities or {}).items()
+            if d["introduced"]
+        }
+        rels = relations.find_relations(
+            doc.text, _sentences(doc), mentions, groups, introduced, self.res
+        )
+        doc._.kg_relations = [
+            {
+                "type": r.type.value,
+                "head": r.head,
+                "tail": r.tail,
+                "sentence": list(r.sentence),
+                "rule": r.rule,
+                "confidence": r.confidence,
+                "value": r.value,
+                "metric": r.metric,
+            }
+            for r in rels
+        ]
+        return doc
+
+
+@Language.factory("kg_sentencizer", assigns=["token.is_sent_start"])
+def make_sentencizer(nlp: Language, name: str) -> Sentencizer:
+    return Sentencizer(nlp, name)
+
+
+@Language.factory("kg_gazetteer", default_config=DATA_CONFIG, assigns=["doc.spans"])
+def make_gazetteer(nlp: Language, name: str, data_dir: str | None) -> Gazetteer:
+    return Gazetteer(nlp, name, data_dir)
+
+
+@Language.factory("kg_abbreviations", assigns=["doc._.kg_abbreviations"])
+def make_abbreviations(nlp: Language, name: str) -> Abbreviations:
+    return Abbreviations(nlp, name)
+
+
+@Language.factory(
+    "kg_candidates", default_config={"data_dir": None, "max_modifiers": 3}, assigns=["doc.spans"]
+)
+def make_candidates(nlp: Language, name: str, data_dir: str | None, max_modifiers: int):
+    return Candidates(nlp, name, data_dir, max_modifiers)
+
+
+@Language.factory(
+    "kg_entities", default_config=DATA_CONFIG, assigns=["doc.spans", "doc._.kg_entities"]
+)
+def make_entities(nlp: Language, name: str, data_dir: str | None) -> Entities:
+    return Entities(nlp, name, data_dir)
+
+
+@Language.factory("kg_relations", default_config=DATA_CONFIG, assigns=["doc._.kg_relations"])
+def make_relations(nlp: Language, name: str, data_dir: str | None) -> Relations:
+    return Relations(nlp, name, data_dir)

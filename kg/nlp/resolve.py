@@ -1,0 +1,264 @@
+"""From overlapping candidates to the entities of one paper (plain functions).
+
+Steps of :func:`resolve`:
+
+1. drop generic names (``stop_terms.txt``; guideline rule 4, A1, A2);
+2. keep non-overlapping spans, longest first, then by source priority;
+3. find further exact occurrences of every kept surface form;
+4. group mentions that are the same thing: same :func:`kg.link.link_key`
+   (case, hyphens, spacing, plural), the same gazetteer entry, or a long
+   form and its abbreviation; different versions keep different keys;
+5. type each group by weighted evidence: gazetteer, cue nouns, the head
+   noun of a phrase or long form, spelling, the title's subtitle, context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from kg.link import link_key, normalize_name
+from kg.nlp.candidates import suffix_type, type_evidence
+from kg.nlp.resources import Resources
+from kg.records import EntityType
+
+#: Source -> priority when two spans of equal length overlap (lower wins).
+PRIORITY = {
+    "gaz": 0,
+    "title-colon": 1,
+    "named": 1,
+    "abbr-long": 2,
+    "abbr-short": 2,
+    "head": 3,
+    "shape": 4,
+    "repeat": 5,
+}
+#: Evidence weights of the typing step.
+W_GAZ, W_TITLE, W_CUE, W_HEAD, W_SUFFIX, W_CONTEXT, W_DEFAULT = 10, 6, 5, 4, 3, 2, 0.5
+
+
+@dataclass
+class Candidate:
+    """A possible entity mention ``text[start:end]`` with what suggested it."""
+
+    start: int
+    end: int
+    source: str
+    etype: EntityType | None = None
+    canonical: str | None = None
+
+
+@dataclass
+class Group:
+    """One entity of the paper: its mentions, name, type and evidence."""
+
+    key: str
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    canonical: str | None = None
+    votes: Counter = field(default_factory=Counter)
+    type: EntityType | None = None
+    name: str = ""
+    introduced: bool = False
+    sources: set[str] = field(default_factory=set)
+
+
+def select_spans(cands: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates: longest first, then by source priority, then leftmost."""
+    order = sorted(cands, key=lambda c: (-(c.end - c.start), PRIORITY[c.source], c.start))
+    taken: list[tuple[int, int]] = []
+    kept = []
+    for c in order:
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        kept.append(c)
+    return sorted(kept, key=lambda c: c.start)
+
+
+_WORDCHAR = re.compile(r"[\w^@+]")
+
+
+def find_repeats(text: str, kept: list[Candidate]) -> list[Candidate]:
+    """Further exact, word-bounded occurrences of kept name-like surfaces."""
+    taken = [(c.start, c.end) for c in kept]
+    out = []
+    surfaces = {text[c.start : c.end] for c in kept if c.source != "head"}
+    for surface in sorted(surfaces):
+        pos = text.find(surface)
+        while pos >= 0:
+            end = pos + len(surface)
+            before = text[pos - 1] if pos else " "
+            after = text[end] if end < len(text) else " "
+            bounded = not _WORDCHAR.match(before) and not _WORDCHAR.match(after)
+            bounded = (
+                bounded
+                and before != "-"
+                and not (after == "-" and end + 1 < len(text) and text[end + 1].isalnum())
+            )
+            if bounded and not any(pos < e and s < end for s, e in taken):
+                out.append(Candidate(pos, end, "repeat"))
+                taken.append((pos, end))
+            pos = text.find(surface, pos + 1)
+    return out
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _key(text: str, cand: Candidate) -> str:
+    return link_key(cand.canonical or text[cand.start : cand.end])
+
+
+def group_mentions(
+    text: str,
+    kept: list[Candidate],
+    pairs: list[tuple[int, int, int, int]],
+    gaz_keys: dict[str, str],
+) -> dict[str, Group]:
+    """Group kept candidates into entities (see module doc, step 4).
+
+    ``gaz_keys`` maps the link key of every gazetteer surface to the key of
+    its canonical name, so "GPT4" and "GPT-4" become one entity.
+    """
+    uf = _UnionFind()
+    keys = []
+    for c in kept:
+        k = _key(text, c)
+        k = gaz_keys.get(k, k)
+        keys.append(k)
+        uf.find(k)
+    by_span = {(c.start, c.end): k for c, k in zip(kept, keys, strict=True)}
+    for ls, le, ss, se in pairs:
+        a, b = by_span.get((ls, le)), by_span.get((ss, se))
+        if a and b:
+            uf.union(a, b)
+    groups: dict[str, Group] = {}
+    for c, k in zip(kept, keys, strict=True):
+        root = uf.find(k)
+        g = groups.setdefault(root, Group(key=root))
+        g.mentions.append((c.start, c.end))
+        g.sources.add(c.source)
+        if c.canonical and not g.canonical:
+            g.canonical = c.canonical
+        if c.etype is not None:
+            weight = {"gaz": W_GAZ, "head": W_HEAD, "abbr-long": W_HEAD}.get(c.source, W_CUE)
+            g.votes[c.etype] += weight
+    return groups
+
+
+_SUBTITLE_RE = re.compile(
+    r":\s*(?:An?\s+|The\s+)?((?:[\w-]+\s+){0,5}?[\w-]+)(?:\s+(?:for|of|to|with|on|in|that|via)\b|$)"
+)
+_BENCH_VERB_RE = re.compile(
+    r"^\s*(?:Benchmarking|Evaluating|Assessing|Measuring|A Benchmark|"
+    r"Towards? a Benchmark)",
+    re.IGNORECASE,
+)
+
+
+def title_type(text: str, title_end: int, cue_nouns) -> EntityType | None:
+    """Type the title's subtitle gives its prefix ("X: A Vision Language Model for ..." -> MODEL)."""
+    colon = text.find(":", 0, title_end)
+    if colon < 0:
+        return None
+    rest = text[colon + 1 : title_end]
+    if _BENCH_VERB_RE.match(rest):
+        return EntityType.BENCHMARK
+    m = _SUBTITLE_RE.match(text, colon, title_end)
+    if m:
+        last = m.group(1).split()[-1].lower()
+        if last in cue_nouns:
+            return cue_nouns[last]
+        if last.endswith("bench") or last == "benchmarks":
+            return EntityType.BENCHMARK
+    return None
+
+
+_ON_CONTEXT_RE = re.compile(
+    r"(?:\b(?:on|across|including|such as|like|datasets?|benchmarks?)[\s,:]+(?:the\s+)?"
+    r"(?:[\w^@+.\-]+(?:\s\d+)?,?\s+(?:and\s+)?){0,6})$",
+    re.IGNORECASE,
+)
+
+
+def type_groups(
+    text: str, title_end: int, groups: dict[str, Group], res: Resources, introduced: set[str]
+) -> None:
+    """Give every group a type and a name (in place)."""
+    t_type = title_type(text, title_end, res.cue_nouns)
+    for g in groups.values():
+        surfaces = [text[s:e] for s, e in g.mentions]
+        g.introduced = g.key in introduced
+        for (s, e), surface in zip(g.mentions, surfaces, strict=True):
+            cue = type_evidence(text, s, e, res.cue_nouns)
+            if cue is not None:
+                g.votes[cue] += W_CUE
+            if (
+                s == 0
+                and title_end
+                and t_type is not None
+                and text[e : e + 3].strip().startswith(":")
+            ):
+                g.votes[t_type] += W_TITLE
+            if "gaz" not in g.sources and _ON_CONTEXT_RE.search(text, max(0, s - 120), s):
+                g.votes[EntityType.DATASET] += W_CONTEXT
+        for surface in set(surfaces):
+            st = suffix_type(surface, res.affixes)
+            if st is not None:
+                g.votes[st] += W_SUFFIX
+        if not g.votes:
+            g.votes[EntityType.METHOD if g.introduced else EntityType.MODEL] += W_DEFAULT
+        g.type = max(g.votes.items(), key=lambda kv: (kv[1], -_TYPE_ORDER[kv[0]]))[0]
+        g.name = g.canonical or _best_name(surfaces)
+
+
+_TYPE_ORDER = {t: i for i, t in enumerate(EntityType)}
+
+
+def _best_name(surfaces: list[str]) -> str:
+    """The most frequent surface; ties go to the first seen."""
+    counts = Counter(surfaces)
+    return max(surfaces, key=lambda s: (counts[s], -surfaces.index(s)))
+
+
+def drop_stops(text: str, cands: list[Candidate], stop_terms: frozenset[str]) -> list[Candidate]:
+    """Remove generic names (never gazetteer entries)."""
+    return [
+        c
+        for c in cands
+        if c.source == "gaz" or normalize_name(text[c.start : c.end]) not in stop_terms
+    ]
+
+
+def gazetteer_keys(res: Resources) -> dict[str, str]:
+    """Link key of every gazetteer surface -> link key of its canonical name (per type)."""
+    out: dict[str, str] = {}
+    for entry in res.gazetteer:
+        canon = link_key(entry.name)
+        for s in entry.surfaces:
+            out.setdefault(link_key(s), canon)
+    return out
+
+
+def mention_table(groups: dict[str, Group]) -> list[tuple[int, int, str]]:
+    """All mentions as sorted ``(start, end, group key)``."""
+    return sorted((s, e, g.key) for g in groups.values() for s, e in g.mentions)
+
+
+def merge_defaultdict(d: defaultdict) -> dict:
+    return dict(d)
