@@ -8,9 +8,13 @@ irregular blank lines do not matter:
 
 * a *title* is a short line (at most :data:`MAX_TITLE_WORDS` words) that does
   not end with a period;
-* an *abstract* is the next non-blank line when it is a paragraph (at least
-  :data:`MIN_ABSTRACT_WORDS` words) longer than the title;
+* an *abstract* is the next non-blank line when it is a paragraph longer
+  than the title: at least :data:`MIN_ABSTRACT_WORDS` words, or a few
+  sentence-like words (:data:`MIN_SHORT_ABSTRACT_WORDS`, final period);
 * a short line followed by another short line is page furniture and ignored;
+  so are lines matching ``kg/data/trending_furniture.txt`` (``Submitted by
+  AK``, ``42 upvotes``, ``·``), which may even stand between a title and its
+  abstract;
 * a date line sets the date of the papers after it only when it has a year
   (``Mar 13, 2024``, ``2024-03-13``); the usual ``Mar 13`` gives no date.
 
@@ -22,14 +26,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date as _date
+from functools import cache
+from importlib import resources
 
-from kg.errors import InputError
+from kg.errors import DataFileError, InputError
 from kg.io.common import ReadContext, log, make_paper
 from kg.io.source import Source
 from kg.records import Paper
 
 MAX_TITLE_WORDS = 40
 MIN_ABSTRACT_WORDS = 20
+MIN_SHORT_ABSTRACT_WORDS = 8
 
 _MONTHS = {
     m: i
@@ -88,6 +95,31 @@ def parse_date_line(line: str) -> tuple[bool, str | None]:
     return False, None
 
 
+FURNITURE_FILE = "data/trending_furniture.txt"
+
+
+@cache
+def furniture_patterns() -> tuple[re.Pattern, ...]:
+    """The page-furniture patterns, compiled once; a bad one raises DataFileError."""
+    text = resources.files("kg").joinpath(FURNITURE_FILE).read_text("utf-8")
+    patterns = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            patterns.append(re.compile(line, re.I))
+        except re.error as err:
+            msg = f"kg/{FURNITURE_FILE}:{lineno}: bad regular expression: {err}"
+            raise DataFileError(msg) from None
+    return tuple(patterns)
+
+
+def is_furniture(line: str) -> bool:
+    """Whether a stripped line is page furniture (``Submitted by AK``, ``12``, ``·``)."""
+    return any(p.fullmatch(line) for p in furniture_patterns())
+
+
 def is_title(line: str) -> bool:
     """A short line that does not end like a sentence."""
     words = line.split()
@@ -95,8 +127,16 @@ def is_title(line: str) -> bool:
 
 
 def is_abstract(line: str, title: str | None = None) -> bool:
-    """A paragraph: enough words, and longer than the title before it."""
-    return len(line.split()) >= MIN_ABSTRACT_WORDS and (title is None or len(line) > len(title))
+    """A paragraph longer than the title before it: :data:`MIN_ABSTRACT_WORDS` words, or
+    (right after a title) :data:`MIN_SHORT_ABSTRACT_WORDS` words ending like a sentence."""
+    words = len(line.split())
+    if title is None:
+        return words >= MIN_ABSTRACT_WORDS
+    if len(line) <= len(title):
+        return False
+    return words >= MIN_ABSTRACT_WORDS or (
+        words >= MIN_SHORT_ABSTRACT_WORDS and line.rstrip().endswith((".", "!", "?", ".)"))
+    )
 
 
 def read(src: Source, ctx: ReadContext) -> Iterator[Paper]:
@@ -119,10 +159,12 @@ def read(src: Source, ctx: ReadContext) -> Iterator[Paper]:
             found += 1
             yield paper
             continue
+        is_date, iso = parse_date_line(text)
+        if not is_date and is_furniture(text):
+            continue
         if pending is not None:
             log.debug("%s: ignored line (no abstract after it)", src.where(pending[0]))
             pending = None
-        is_date, iso = parse_date_line(text)
         if is_date:
             date = iso
         elif is_title(text):

@@ -6,7 +6,13 @@ import pytest
 
 from kg.errors import InputError
 from kg.io import read_papers
-from kg.io.trending import is_abstract, is_title, parse_date_line
+from kg.io.trending import (
+    furniture_patterns,
+    is_abstract,
+    is_furniture,
+    is_title,
+    parse_date_line,
+)
 from kg.records import SkipReport
 
 ABSTRACT = (
@@ -152,3 +158,40 @@ def test_title_and_abstract_shapes():
     assert not is_title("This is a sentence.")
     assert is_abstract(ABSTRACT, "Short Title")
     assert not is_abstract("Too short to be an abstract.", "T")
+
+
+def test_furniture_between_title_and_abstract(tmp_path):
+    text = (
+        "Trending Papers\n\nSparse Mixtures Revisited\n\nPublished on Mar 12\n·\n"
+        "Submitted by AK on Mar 13\n\nAuthors: A. One, B. Two\n\nUpvote\n42\n\nAbstract\n"
+        f"{ABSTRACT}\n\nView arXiv page\nView PDF\nGitHub\n1.2k stars\n\n"
+        f"Stars Above: Benchmarking Telescope Models\n\n{ABSTRACT} Two.\n\nSee more\n"
+    )
+    papers = read_text(tmp_path, text)
+    assert [p.title for p in papers] == [
+        "Sparse Mixtures Revisited",
+        "Stars Above: Benchmarking Telescope Models",
+    ]
+    assert papers[0].source.endswith("page.txt:3")
+
+
+def test_short_sentence_abstract_accepted_after_a_title(tmp_path):
+    papers = read_text(tmp_path, "Tiny Paper\n\nWe show that a tiny model suffices here.\n")
+    assert [(p.title, p.abstract) for p in papers] == [
+        ("Tiny Paper", "We show that a tiny model suffices here.")
+    ]
+
+
+def test_furniture_patterns_compile_and_spare_real_titles(fixtures):
+    assert furniture_patterns()
+    titles = [p.title for p in read_papers([fixtures / "papers.jsonl", fixtures / "trending.txt"])]
+    titles += ["Stars Above", "Updated Benchmarks for Code", "Abstract Reasoning in LLMs", "Mamba"]
+    assert not [t for t in titles if is_furniture(t)]
+    for line in ("Submitted by AK", "·", "42", "Upvote 12", "3 authors", "Abstract:", "Subscribe"):
+        assert is_furniture(line), line
+
+
+@pytest.mark.shared
+def test_furniture_patterns_spare_every_corpus_title(corpus_path):
+    lines = [x.strip() for x in corpus_path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    assert not [t for t in lines[5:] if is_furniture(t)]
