@@ -82,8 +82,10 @@ def read_papers(
 
     Examples
     --------
-    >>> papers = read_papers(["papers.jsonl"])  # doctest: +SKIP
-    >>> next(papers).title  # doctest: +SKIP
+    >>> report = SkipReport()
+    >>> for paper in read_papers(["papers.jsonl", "-"], report=report):  # doctest: +SKIP
+    ...     print(paper.id, paper.source)
+    >>> print(report.count, "skipped,", report.duplicates, "duplicates")  # doctest: +SKIP
     """
     from kg.io.detect import detect_format
     from kg.io.source import open_source

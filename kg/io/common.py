@@ -243,7 +243,7 @@ def make_paper(
     raw_title, raw_abstract = fields.get("title"), fields.get("abstract")
     for name, raw in (("title", raw_title), ("abstract", raw_abstract)):
         if raw is not None and not isinstance(raw, str):
-            ctx.problem(where, f"{name} is a {type(raw).__name__}, not text")
+            ctx.problem(where, f"{name} is not text (got {type(raw).__name__})")
             return None
         if raw is not None:
             size = _too_big(raw, ctx.max_field_bytes)

@@ -162,7 +162,7 @@ def test_make_paper_derives_arxiv_id_from_url_and_doi():
         ({"title": "T"}, "record without abstract"),
         ({"abstract": "A"}, "record without title"),
         ({"title": "  ", "abstract": "\n"}, "record without title or abstract"),
-        ({"title": ["T"], "abstract": "A"}, "title is a list, not text"),
+        ({"title": ["T"], "abstract": "A"}, "title is not text (got list)"),
     ],
 )
 def test_make_paper_reports_bad_records(fields, reason):
