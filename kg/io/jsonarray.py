@@ -94,6 +94,8 @@ def _value(src: Source, buf: _Buffer, decoder: json.JSONDecoder) -> tuple[object
             raise _syntax_error(src, buf, err.pos, err.msg) from None
         except RecursionError:
             raise _syntax_error(src, buf, start, "nested too deeply") from None
+        except ValueError as err:  # e.g. an integer with more than 4300 digits
+            raise _syntax_error(src, buf, start, str(err).split(":")[0]) from None
         if end == len(buf.text) and buf.more():  # a number may go on
             continue
         line, _ = buf.where(start)

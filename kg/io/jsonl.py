@@ -45,6 +45,9 @@ def read(src: Source, ctx: ReadContext) -> Iterator[Paper]:
         except RecursionError:
             ctx.problem(where, "malformed JSON (nested too deeply)")
             continue
+        except ValueError as err:  # e.g. an integer with more than 4300 digits
+            ctx.problem(where, f"malformed JSON ({str(err).split(':')[0]})")
+            continue
         paper = record_to_paper(ctx, where, record)
         if paper is not None:
             yield paper

@@ -129,3 +129,11 @@ def test_empty_array(tmp_path):
     path = tmp_path / "e.json"
     path.write_text("[ ]\n")
     assert list(read_papers([path])) == []
+
+
+def test_integer_too_long_is_a_syntax_error_not_a_crash(tmp_path):
+    path = tmp_path / "n.json"
+    path.write_text('[\n{"title": "T", "abstract": "A", "n": ' + "9" * 5000 + "}]")
+    with pytest.raises(InputError, match="Exceeds the limit") as err:
+        list(read_papers([path]))
+    assert err.value.where == f"{path}:2"

@@ -123,3 +123,21 @@ def test_numeric_id_and_year_string(tmp_path):
     )
     (paper,) = read_papers([path])
     assert (paper.id, paper.year) == ("17", 2019)
+
+
+def test_integer_too_long_to_convert_is_malformed_not_a_crash(tmp_path):
+    path = write_lines(
+        tmp_path / "in.jsonl",
+        [
+            '{"title": "T", "abstract": "A", "year": ' + "1" * 5000 + "}",
+            {"title": "U", "abstract": "B"},
+        ],
+    )
+    report = SkipReport()
+    assert [p.title for p in read_papers([path], report=report)] == ["U"]
+    assert report.skipped == [
+        (
+            f"{path}:1",
+            "malformed JSON (Exceeds the limit (4300 digits) for integer string conversion)",
+        )
+    ]
