@@ -1,4 +1,4 @@
-"""Property tests: whatever text a paper has, writing it in a format and reading it back keeps it."""
+"""Property tests: any paper text written in a format and read back comes out the same."""
 
 from __future__ import annotations
 
