@@ -181,7 +181,8 @@ def test_relation_shapes_follow_the_relation_signatures(relation):
     g = shapes()
     predicate = EDGE_PREDICATES[relation.value]
     # the one shape with property constraints (kgsh:RelationHasClaimShape only has SPARQL)
-    (shape,) = [s for s in g.subjects(SH.targetSubjectsOf, predicate) if (s, SH.property, None) in g]
+    targeted = g.subjects(SH.targetSubjectsOf, predicate)
+    (shape,) = [s for s in targeted if (s, SH.property, None) in g]
     heads, tails = RELATION_SIGNATURES[relation]
     assert _classes(g, shape) == _expected(heads)
     (prop,) = [p for p in g.objects(shape, SH.property) if g.value(p, SH.path) == predicate]
