@@ -98,11 +98,12 @@ def script_json(value) -> str:
     """JSON that is safe inside ``<script>`` (and deterministic).
 
     ASCII only (so U+2028/U+2029 and lone surrogates are escaped), keys
-    sorted, and ``<``, ``>``, ``&`` and ``/`` escaped so no ``</script>``,
-    ``<!--`` or URL can appear in the page.
+    sorted, and ``<``, ``>``, ``&``, ``/`` and the colon of ``://`` escaped so
+    no ``</script>``, ``<!--`` or URL (``https://...`` in an abstract) can
+    appear in the page.
 
     >>> script_json({"t": "</script><!-- \u2028 https://x"})
-    '{"t":"\\\\u003c\\\\/script\\\\u003e\\\\u003c!-- \\\\u2028 https:\\\\/\\\\/x"}'
+    '{"t":"\\\\u003c\\\\/script\\\\u003e\\\\u003c!-- \\\\u2028 https\\\\u003a\\\\/\\\\/x"}'
     """
     text = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
     return (
@@ -110,6 +111,7 @@ def script_json(value) -> str:
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("/", "\\/")
+        .replace(":\\/\\/", "\\u003a\\/\\/")
     )
 
 
@@ -117,14 +119,14 @@ def inline_vendor_js(text: str) -> str:
     """Prepare vendored JavaScript for inlining in a ``<script>`` element.
 
     Drops source-map comments (a devtools fetch), writes ``://`` as
-    ``:\\/\\/`` (the same string or regex in JavaScript, plain text in a
+    ``\\x3a\\/\\/`` (the same string or regex in JavaScript, plain text in a
     comment) so no http(s) URL appears, and refuses text holding ``</script``
     or ``<!--``, which would end or confuse the element.
     """
     text = _SOURCE_MAP_RE.sub("", text.replace("\r\n", "\n")).rstrip()
     if re.search(r"</script|<!--", text, re.I):
         raise DataFileError("vendored JavaScript holds '</script' or '<!--'; cannot inline it")
-    return text.replace("://", ":\\/\\/")
+    return text.replace("://", "\\x3a\\/\\/")
 
 
 def _clean_text(text: str) -> str:

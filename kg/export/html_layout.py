@@ -77,12 +77,34 @@ def layout(
     if len(core) == 1:
         pos = {core[0]: (0.0, 0.0)}
     else:
-        raw = nx.spring_layout(core_graph, seed=SEED, scale=scale, iterations=80)
-        pos = {n: (float(raw[n][0]), float(raw[n][1])) for n in core}
+        raw = nx.spring_layout(core_graph, seed=SEED, iterations=80)
+        pos = even_density({n: (float(raw[n][0]), float(raw[n][1])) for n in core}, scale)
 
     rest = [n for n in order if n not in pos]
     _place_rest(g, rest, pos, rank)
     return {n: (round(x), round(y)) for n, (x, y) in sorted(pos.items())}
+
+
+def even_density(pos: dict, radius: float) -> dict:
+    """Spread positions over a disc of ``radius`` with even density.
+
+    Keeps each node's angle around the centroid and the order of distances,
+    but moves the k-th closest of n nodes to ``radius * sqrt(k / n)``. A
+    spring layout of a graph with a dense centre and a few loosely attached
+    nodes otherwise shrinks the centre into a blot once rescaled.
+    """
+    if not pos:
+        return {}
+    cx = sum(x for x, _ in pos.values()) / len(pos)
+    cy = sum(y for _, y in pos.values()) / len(pos)
+    ranked = sorted(pos, key=lambda n: (math.hypot(pos[n][0] - cx, pos[n][1] - cy), n))
+    out = {}
+    for k, n in enumerate(ranked):
+        x, y = pos[n][0] - cx, pos[n][1] - cy
+        angle = math.atan2(y, x)
+        r = radius * math.sqrt((k + 0.5) / len(ranked))
+        out[n] = (r * math.cos(angle), r * math.sin(angle))
+    return out
 
 
 def _place_rest(g: nx.Graph, rest: list[str], pos: dict, rank) -> None:

@@ -1,0 +1,377 @@
+"""Tests of the offline HTML page (kg.export.html and its helpers), without a browser."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kg.errors import KgError
+from kg.export import ExportOptions, get_exporter
+from kg.export import html as html_export
+from kg.export.html_layout import even_density, layout
+from kg.export.html_select import parse_types, select
+from kg.export.nodelink import read_nodelink
+from kg.export.nodelink import write as write_nodelink
+from kg.graph import build_graph
+from kg.link import Linker
+from kg.records import Entity, Extraction, Mention, Paper, Relation
+from kg.records import EntityType as T
+from kg.records import RelationType as R
+
+PAYLOAD = (
+    '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=2">'
+    ' "><svg onload="window.__pwned=3"> <!-- \u2028\u2029 https://evil.example/x'
+)
+
+
+def _entity(name, etype, introduced=False):
+    return Entity(
+        id="",
+        name=name,
+        type=etype,
+        mentions=(Mention(name, "abstract", 0, len(name)),),
+        aliases=(name,),
+        introduced=introduced,
+    )
+
+
+def small_graph(title="FooNet " + PAYLOAD) -> nx.MultiDiGraph:
+    """Two papers, seven entities, every relation type; paper 1 carries the payload."""
+    exs = [
+        Extraction(
+            Paper("p1", title, "We propose FooNet. " + PAYLOAD),
+            (
+                _entity("FooNet", T.MODEL, True),
+                _entity("ImageNet", T.DATASET),
+                _entity("top-1 accuracy", T.METRIC),
+                _entity("ResNet-50", T.MODEL),
+                _entity("image classification", T.TASK),
+            ),
+            (
+                Relation(R.PROPOSES, "PAPER", "FooNet", evidence="We propose FooNet."),
+                Relation(R.EVALUATES_ON, "FooNet", "ImageNet", evidence="On ImageNet " + PAYLOAD),
+                Relation(R.OUTPERFORMS, "FooNet", "ResNet-50", evidence="FooNet beats ResNet-50."),
+                Relation(R.USES_METRIC, "ImageNet", "top-1 accuracy", evidence="top-1 accuracy"),
+            ),
+        ),
+        Extraction(
+            Paper("p2", "BarNet beats ResNet-50", "BarNet with LoRA on GLUE."),
+            (
+                _entity("BarNet", T.MODEL, True),
+                _entity("ResNet-50", T.MODEL),
+                _entity("LoRA", T.METHOD),
+                _entity("GLUE", T.BENCHMARK),
+            ),
+            (
+                Relation(R.PROPOSES, "PAPER", "BarNet"),
+                Relation(R.EVALUATES_ON, "BarNet", "GLUE", evidence="BarNet on GLUE."),
+                Relation(R.OUTPERFORMS, "BarNet", "ResNet-50", evidence="BarNet wins."),
+            ),
+        ),
+    ]
+    return build_graph(Linker().link_all(exs))
+
+
+def star_graph() -> nx.MultiDiGraph:
+    """A hub ``a`` with three leaves, a pair ``d-e`` and an isolated ``f``; typed nodes."""
+    g = nx.MultiDiGraph()
+    for n, t in [("a", "MODEL"), ("b", "DATASET"), ("c", "DATASET"), ("d", "METRIC")]:
+        g.add_node(n, type=t, name=n)
+    for n, t in [("e", "METRIC"), ("f", "TASK"), ("g", "MODEL")]:
+        g.add_node(n, type=t, name=n)
+    g.add_edge("a", "b", key="evaluates_on", type="evaluates_on")
+    g.add_edge("a", "c", key="evaluates_on", type="evaluates_on")
+    g.add_edge("a", "g", key="outperforms", type="outperforms")
+    g.add_edge("d", "e", key="outperforms", type="outperforms")
+    return g
+
+
+def _blocks(page: str) -> dict[str, object]:
+    """The parsed JSON data blocks of a page, by element id."""
+    found = re.findall(r'<script id="(kg-[a-z]+)" type="application/json">(.*?)</script>', page)
+    return {k: json.loads(v) for k, v in found}
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.scripts: list[tuple[dict, str]] = []
+        self._in_script: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = dict(attrs)
+            self.scripts.append((self._in_script, ""))
+
+    def handle_data(self, data):
+        if self._in_script is not None:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = None
+
+
+def _parse(page: str) -> _Collect:
+    p = _Collect()
+    p.feed(page)
+    return p
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return html_export.render_html(small_graph())
+
+
+def test_registered_as_html_exporter():
+    assert get_exporter("html") is html_export
+
+
+def test_page_has_no_network_reference(page):
+    parsed = _parse(page)
+    for tag, attrs in parsed.tags:
+        assert "src" not in attrs and "href" not in attrs, (tag, attrs)
+    assert not re.search(r"https?:", page, re.I)
+    assert "//cdn" not in page and "@import" not in page
+    # CSS images only as data: URLs (vis-network's own icons)
+    assert all(m.startswith("data:") for m in re.findall(r"url\(\s*[\"']?([^\"')]*)", page))
+    assert "sourceMappingURL" not in page
+    assert [t for t, _ in parsed.tags if t in ("link", "iframe", "img", "object", "embed")] == []
+
+
+def test_every_script_is_inline_and_allowed_by_its_csp_hash(page):
+    parsed = _parse(page)
+    csp = next(
+        a["content"] for t, a in parsed.tags if a.get("http-equiv") == "Content-Security-Policy"
+    )
+    assert "default-src 'none'" in csp
+    code = [text for attrs, text in parsed.scripts if "type" not in attrs]
+    assert len(code) == 2  # vis-network and our page script
+    for text in code:
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+    assert "vis-network" in code[0] and "window.kg" in code[1]
+
+
+def test_untrusted_text_only_inside_escaped_json(page):
+    parsed = _parse(page)
+    # exactly our five script elements: the payload opened none
+    assert len(parsed.scripts) == 5
+    assert [t for t, _ in parsed.tags if t in ("img", "svg")] == []
+    for raw in ("<script>window", "<img src", "<svg", "<!--", "\u2028", "\u2029"):
+        assert raw not in page
+    data = _blocks(page)
+    paper = data["kg-data"]["details"]["nodes"]["paper:p1"]
+    assert paper["name"] == "FooNet " + PAYLOAD  # round-trips exactly
+    assert PAYLOAD in paper["abstract"]
+    claims = [c for e in data["kg-data"]["details"]["edges"].values() for c in e.get("claims", [])]
+    assert any(PAYLOAD in c["evidence"] for c in claims)
+    assert data["kg-data"]["papers"]["p1"] == "FooNet " + PAYLOAD
+
+
+def test_script_json_escapes_everything_that_could_break_out():
+    text = html_export.script_json({"k": "</script><!--&>\u2028\u2029/\ud800 é"})
+    assert re.fullmatch(r"[\x20-\x7e]+", text)  # ASCII only
+    for bad in ("<", ">", "&", "</", "/"):
+        assert bad not in text.replace("\\/", "")
+    assert json.loads(text) == {"k": "</script><!--&>\u2028\u2029/\ud800 é"}
+
+
+def test_same_graph_gives_byte_identical_page(tmp_path, page):
+    assert html_export.render_html(small_graph()) == page
+    a = html_export.write(small_graph(), tmp_path / "a", ExportOptions())[0]
+    b = html_export.write(small_graph(), tmp_path / "b", ExportOptions())[0]
+    assert a.name == "graph.html" and a.read_bytes() == b.read_bytes()
+
+
+def test_render_dir_from_graph_json_equals_direct_render(tmp_path, page):
+    write_nodelink(small_graph(), tmp_path)
+    path = html_export.render_dir(tmp_path, ExportOptions())
+    assert path == tmp_path / "graph.html"
+    assert path.read_text(encoding="utf-8") == page
+    assert html_export.render_html(read_nodelink(tmp_path / "graph.json")) == page
+
+
+def test_render_dir_without_graph_json_is_a_clear_error(tmp_path):
+    with pytest.raises(KgError, match="graph.json not found"):
+        html_export.render_dir(tmp_path, ExportOptions())
+
+
+def test_nodes_styled_by_type_and_sized_by_degree(page):
+    data = _blocks(page)
+    nodes = {n["id"]: n for n in data["kg-nodes"]}
+    style = html_export.load_style()["nodes"]
+    assert nodes["paper:p1"]["shape"] == style["PAPER"]["shape"] == "square"
+    assert nodes["model:foonet"]["shape"] == style["MODEL"]["shape"]
+    assert nodes["dataset:imagenet"]["color"]["background"] == style["DATASET"]["color"]
+    assert len({style[t]["shape"] for t in style if t != "OTHER"}) == 7  # each type its own shape
+    # ResNet-50 (2 papers, 2 outperforms) is bigger than LoRA (1 mention)
+    assert nodes["model:resnet-50"]["size"] > nodes["method:lora"]["size"]
+    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in nodes.values())
+
+
+def test_edges_coloured_labelled_with_arrows_and_mentions_lighter(page):
+    edges = _blocks(page)["kg-edges"]
+    assert all(e["arrows"]["to"]["enabled"] for e in edges)
+    by_type: dict[str, list] = {}
+    for e in edges:
+        by_type.setdefault(e["kgType"], []).append(e)
+    assert set(by_type) == {"mentions", "proposes", "evaluates_on", "outperforms", "uses_metric"}
+    mention = by_type["mentions"][0]
+    assert "label" not in mention
+    for t in ("proposes", "evaluates_on", "outperforms", "uses_metric"):
+        e = by_type[t][0]
+        assert e["label"] == t.replace("_", " ")
+        assert e["width"] > mention["width"]
+        assert e["color"]["color"] != mention["color"]["color"]
+    assert len({by_type[t][0]["color"]["color"] for t in by_type}) == 5
+
+
+def test_legend_lists_drawn_types_with_counts(page):
+    legend = _blocks(page)["kg-data"]["legend"]
+    nodes = {x["type"]: x["count"] for x in legend["nodes"]}
+    assert nodes == {
+        "PAPER": 2,
+        "MODEL": 3,
+        "METHOD": 1,
+        "DATASET": 1,
+        "BENCHMARK": 1,
+        "METRIC": 1,
+        "TASK": 1,
+    }
+    edges = {x["type"]: x["count"] for x in legend["edges"]}
+    assert edges["mentions"] == 9 and edges["outperforms"] == 2
+
+
+def test_long_names_get_short_labels_and_full_details():
+    long_name = "X" * 2000
+    g = build_graph(
+        Linker().link_all([Extraction(Paper("p", long_name, "a"), (_entity(long_name, T.TASK),))])
+    )
+    data = _blocks(html_export.render_html(g))
+    labels = [n["label"] for n in data["kg-nodes"]]
+    assert all(len(label) <= html_export.LABEL_MAX for label in labels)
+    assert {d["name"] for d in data["kg-data"]["details"]["nodes"].values()} == {long_name}
+
+
+def test_empty_graph_renders():
+    data = _blocks(html_export.render_html(nx.MultiDiGraph()))
+    assert data["kg-nodes"] == [] and data["kg-edges"] == []
+    assert data["kg-data"]["summary"] == "showing 0 of 0 nodes and 0 of 0 edges"
+
+
+def test_title_is_escaped():
+    page = html_export.render_html(small_graph(), ExportOptions(title="<b>T</b> & \ud800"))
+    assert "<title>&lt;b&gt;T&lt;/b&gt; &amp; \ufffd</title>" in page
+
+
+def test_physics_only_settles_small_graphs():
+    assert html_export.vis_options(10, 20)["physics"]["enabled"] is True
+    big = html_export.vis_options(html_export.STABILIZE_MAX + 1, 20)
+    assert (
+        big["physics"]["enabled"] is False and big["physics"]["stabilization"]["enabled"] is False
+    )
+
+
+# ---- selection ------------------------------------------------------------------
+
+
+def test_select_keeps_highest_degree_with_id_tie_break():
+    s = select(star_graph(), max_nodes=4)
+    # a has degree 3; b, c, d, e, g degree 1 -> b, c, d win the tie by id
+    assert s.nodes == ("a", "b", "c", "d")
+    assert s.edges == (("a", "b", "evaluates_on"), ("a", "c", "evaluates_on"))
+    assert s.dropped_by_limit == 3
+    assert s.summary() == (
+        "showing 4 of 7 nodes and 2 of 4 edges; left out: "
+        "3 lowest-degree nodes beyond the 4-node limit"
+    )
+
+
+def test_select_by_min_degree_and_type():
+    s = select(star_graph(), min_degree=1, types="model,dataset")
+    assert s.nodes == ("a", "b", "c", "g")
+    assert s.dropped_by_type == 3 and s.dropped_by_degree == 0
+    s = select(star_graph(), min_degree=2)
+    assert s.nodes == ("a",) and s.dropped_by_degree == 6
+    assert "6 nodes with degree below 2" in s.summary()
+    assert select(star_graph()).complete
+
+
+def test_page_says_what_was_left_out():
+    page = html_export.render_html(small_graph(), ExportOptions(html_max_nodes=5))
+    data = _blocks(page)
+    assert len(data["kg-nodes"]) == 5
+    assert "showing 5 of 10 nodes" in data["kg-data"]["summary"]
+    assert "showing 5 of 10 nodes" in page.split('id="kg-summary">')[1].split("<")[0]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"max_nodes": 0}, "at least 1"),
+        ({"min_degree": -1}, "0 or more"),
+        ({"types": "MODEL,GADGET"}, "unknown node type"),
+        ({"types": " , "}, "empty"),
+    ],
+)
+def test_select_rejects_bad_options(kwargs, message):
+    with pytest.raises(KgError, match=message):
+        select(star_graph(), **kwargs)
+
+
+def test_parse_types_accepts_labels_and_lists():
+    assert parse_types(["Paper", "task"]) == {"PAPER", "TASK"}
+    assert parse_types(None) is None
+
+
+# ---- layout ---------------------------------------------------------------------
+
+
+def test_layout_places_every_node_deterministically():
+    g = star_graph()
+    pos = layout(g.nodes, [(u, v) for u, v, _ in g.edges])
+    assert set(pos) == set(g.nodes)
+    assert len(set(pos.values())) == len(pos)  # no two nodes on one spot
+    assert pos == layout(reversed(list(g.nodes)), [(v, u) for u, v, _ in g.edges])
+
+
+def test_layout_beyond_core_places_rest_near_neighbours():
+    g = nx.star_graph(30)
+    nodes = [f"n{i}" for i in g.nodes]
+    edges = [(f"n{u}", f"n{v}") for u, v in g.edges] + [("x", "y")]
+    pos = layout(nodes + ["x", "y"], edges, core_size=5)
+    assert len(pos) == 33
+    hub = pos["n0"]
+    # leaves outside the core sit in rings around the hub, closer than the far cluster
+    far = max(abs(pos["x"][0] - hub[0]), abs(pos["x"][1] - hub[1]))
+    near = max(max(abs(pos[f"n{i}"][0] - hub[0]), abs(pos[f"n{i}"][1] - hub[1])) for i in (20, 25))
+    assert near < far
+
+
+def test_even_density_keeps_angles_and_fills_the_disc():
+    pos = {"a": (0.0, 0.0), "b": (0.01, 0.0), "c": (100.0, 0.0), "d": (-0.01, 0.0)}
+    out = even_density(pos, 100.0)
+    assert max(abs(x) for x, _ in out.values()) <= 100.0
+    assert out["c"][0] > 50  # the outlier stays outermost, on its side
+
+
+def test_vendored_vis_network_is_noted_with_licenses():
+    folder = Path(html_export.__file__).resolve().parent.parent / "templates"
+    note = (folder / "vis-network.VENDORED.txt").read_text()
+    assert html_export.VIS_NETWORK_VERSION in note
+    js = (folder / "vis-network.min.js").read_text()
+    assert f"@version {html_export.VIS_NETWORK_VERSION}" in js
+    assert hashlib.sha256(js.encode()).hexdigest() in note
+    assert "MIT" in (folder / "vis-network.LICENSE-MIT.txt").read_text()
+    assert "Apache" in (folder / "vis-network.LICENSE-APACHE-2.0.txt").read_text()
