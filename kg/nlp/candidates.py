@@ -30,7 +30,14 @@ _GREEK = "\u0370-\u03ff"
 _SIZE_RE = re.compile(r"\s(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]|v\d+(?:\.\d+)*)(?![\w-])")
 _VERSION_AFTER_RE = re.compile(r" \d+(?:\.\d+)?(?![\w%.-]|\.\d)")
 _UNIT_RE = re.compile(r"^\d+(?:\.\d+)?[A-Za-z]{1,2}$|^\d+[kKmMbB]?\+?$|^[IVX]+$")
-_DESCRIPTIVE_TAIL_RE = re.compile(r"-(?:[a-z]{3,})$")
+_DESCRIPTIVE_TAIL_RE = re.compile(
+    r"-(?:based|like|style|specific|only|level|aware|free|guided|driven|powered|enhanced|centric|"
+    r"oriented|scale|sized|size|generated|augmented|tuned|trained|inspired|agnostic|dependent|"
+    r"independent|related|friendly|efficient|intensive|wise|type|annotated|labeled|labelled|"
+    r"supervised|written|authored|produced|as|to|of|and|or|in|on|for)$"
+)
+_TITLE_COMPOUND_RE = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]*)+$|^[A-Z][a-z]+(?:-[a-z]+)*$")
+_PLACEHOLDER_RE = re.compile(r"^(?:Our|My|The|This)[A-Z]|_|^\\")
 _POSSESSIVE_RE = re.compile(r"(?:'s|\u2019s|')$")
 _URLISH_RE = re.compile(r"https?:|www\.|\.com|\.org|\.io|/")
 # Upper-case words that are ordinary English when shouted in a title ("ALL You Need").
@@ -64,6 +71,8 @@ def is_name_shaped(word: str) -> bool:
     """
     if len(word) < 2 or _UNIT_RE.match(word) or word in _SHOUTED:
         return False
+    if _TITLE_COMPOUND_RE.match(word) or _PLACEHOLDER_RE.search(word):
+        return False
     if _URLISH_RE.search(word):
         return False
     upper = sum(1 for c in word if c.isupper())
@@ -94,6 +103,8 @@ def name_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int,
     hi = len(text) if hi is None else hi
     spans = []
     for m in _WORD_RE.finditer(text, lo, hi):
+        if m.group().startswith("[") and "]" in m.group():  # "[MASK]", "[CLS]": tokens, not names
+            continue
         start, end = _strip_word(text, m.start(), m.end())
         if end - start < 2:
             continue
@@ -120,6 +131,18 @@ def extend_with_version(text: str, end: int) -> int:
 
 
 _MODIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z-]*[A-Za-z]$")
+_LY_KEEP = frozenset({"anomaly", "early", "family", "assembly"})
+
+
+def is_modifier(word: str, stops: frozenset[str]) -> bool:
+    """Whether a word can sit before a head noun in a technique/task phrase: letters
+    and hyphens, not a stop word, verb form or ``-ly`` adverb, at most one capital."""
+    if not _MODIFIER_RE.match(word):
+        return False
+    low = word.lower()
+    if low in stops or (low.endswith("ly") and low not in _LY_KEEP):
+        return False
+    return sum(1 for c in word if c.isupper()) < 2
 
 
 def _phrase_start(
@@ -132,8 +155,7 @@ def _phrase_start(
         gap = text[w.end() : start]
         if n >= max_mods or not gap or len(gap) > 2 or not gap.isspace():
             break
-        word = w.group()
-        if not _MODIFIER_RE.match(word) or word.lower() in stops:
+        if not is_modifier(w.group(), stops):
             break
         start, n = w.start(), n + 1
     return start, n

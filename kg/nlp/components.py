@@ -215,8 +215,7 @@ class Entities:
         t_end = title_end(text)
         sents = _sentences(doc)
         cands = resolve.drop_stops(text, _cands_from_doc(doc, self.res), self.res.stop_terms)
-        kept = resolve.select_spans(cands)
-        kept = sorted(kept + resolve.find_repeats(text, kept), key=lambda c: c.start)
+        kept = resolve.select_spans(cands + resolve.find_repeats(text, cands))
         pairs = [tuple(p) for p in doc._.kg_abbreviations or ()]
         groups = resolve.group_mentions(text, kept, pairs, self.gaz_keys)
         mentions = resolve.mention_table(groups)

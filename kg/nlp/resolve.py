@@ -15,7 +15,7 @@ Steps of :func:`resolve`:
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.link import link_key, normalize_name
@@ -79,11 +79,12 @@ def select_spans(cands: list[Candidate]) -> list[Candidate]:
 _WORDCHAR = re.compile(r"[\w^@+]")
 
 
-def find_repeats(text: str, kept: list[Candidate]) -> list[Candidate]:
-    """Further exact, word-bounded occurrences of kept name-like surfaces."""
-    taken = [(c.start, c.end) for c in kept]
+def find_repeats(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """Further exact, word-bounded occurrences of name-like candidate surfaces
+    (not at a place where the same surface is already a candidate)."""
+    taken = {(c.start, c.end) for c in cands}
     out = []
-    surfaces = {text[c.start : c.end] for c in kept if c.source != "head"}
+    surfaces = {text[c.start : c.end] for c in cands if c.source not in ("head", "gaz")}
     for surface in sorted(surfaces):
         pos = text.find(surface)
         while pos >= 0:
@@ -96,9 +97,9 @@ def find_repeats(text: str, kept: list[Candidate]) -> list[Candidate]:
                 and before != "-"
                 and not (after == "-" and end + 1 < len(text) and text[end + 1].isalnum())
             )
-            if bounded and not any(pos < e and s < end for s, e in taken):
+            if bounded and (pos, end) not in taken:
                 out.append(Candidate(pos, end, "repeat"))
-                taken.append((pos, end))
+                taken.add((pos, end))
             pos = text.find(surface, pos + 1)
     return out
 
@@ -120,8 +121,17 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+_GREEK_NAMES = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "θ": "theta",
+    "λ": "lambda", "μ": "mu", "π": "pi", "σ": "sigma", "τ": "tau", "φ": "phi", "ω": "omega",
+}
+_GREEK_RE = re.compile("|".join(_GREEK_NAMES))
+
+
 def _key(text: str, cand: Candidate) -> str:
-    return link_key(cand.canonical or text[cand.start : cand.end])
+    """Within-paper identity: :func:`kg.link.link_key`, Greek letters spelled out."""
+    key = link_key(cand.canonical or text[cand.start : cand.end])
+    return _GREEK_RE.sub(lambda m: _GREEK_NAMES[m.group()], key)
 
 
 def group_mentions(
@@ -162,17 +172,18 @@ def group_mentions(
 
 
 _SUBTITLE_RE = re.compile(
-    r":\s*(?:An?\s+|The\s+)?((?:[\w-]+\s+){0,5}?[\w-]+)(?:\s+(?:for|of|to|with|on|in|that|via)\b|$)"
+    r":\s*(?:An?|The)\s+((?:[\w-]+\s+){0,5}?[\w-]+)(?:\s+(?:for|of|to|with|on|in|that|via)\b|$)",
+    re.IGNORECASE,
 )
 _BENCH_VERB_RE = re.compile(
-    r"^\s*(?:Benchmarking|Evaluating|Assessing|Measuring|A Benchmark|"
-    r"Towards? a Benchmark)",
+    r"^\s*(?:Benchmarking|Evaluating|Assessing|Measuring|(?:Towards? )?An? (?:\S+ ){0,3}Benchmark)",
     re.IGNORECASE,
 )
 
 
 def title_type(text: str, title_end: int, cue_nouns) -> EntityType | None:
-    """Type the title's subtitle gives its prefix ("X: A Vision Language Model for ..." -> MODEL)."""
+    """Type a title's subtitle gives its prefix: "X: A Vision Language Model for ..." -> MODEL,
+    "X: Benchmarking ..." -> BENCHMARK."""
     colon = text.find(":", 0, title_end)
     if colon < 0:
         return None
@@ -184,8 +195,6 @@ def title_type(text: str, title_end: int, cue_nouns) -> EntityType | None:
         last = m.group(1).split()[-1].lower()
         if last in cue_nouns:
             return cue_nouns[last]
-        if last.endswith("bench") or last == "benchmarks":
-            return EntityType.BENCHMARK
     return None
 
 
@@ -222,12 +231,20 @@ def type_groups(
             if st is not None:
                 g.votes[st] += W_SUFFIX
         if not g.votes:
-            g.votes[EntityType.METHOD if g.introduced else EntityType.MODEL] += W_DEFAULT
+            g.votes[_default_type(g, surfaces)] += W_DEFAULT
         g.type = max(g.votes.items(), key=lambda kv: (kv[1], -_TYPE_ORDER[kv[0]]))[0]
         g.name = g.canonical or _best_name(surfaces)
 
 
 _TYPE_ORDER = {t: i for i, t in enumerate(EntityType)}
+
+
+def _default_type(g: Group, surfaces: list[str]) -> EntityType:
+    """No evidence: an abbreviated lower-case phrase is a TASK ("multi-image instruction
+    (MII)"); a name the paper proposes is a METHOD; any other name a MODEL."""
+    if "abbr-long" in g.sources and any(s[:1].islower() for s in surfaces):
+        return EntityType.TASK
+    return EntityType.METHOD if g.introduced else EntityType.MODEL
 
 
 def _best_name(surfaces: list[str]) -> str:
@@ -259,6 +276,3 @@ def mention_table(groups: dict[str, Group]) -> list[tuple[int, int, str]]:
     """All mentions as sorted ``(start, end, group key)``."""
     return sorted((s, e, g.key) for g in groups.values() for s, e in g.mentions)
 
-
-def merge_defaultdict(d: defaultdict) -> dict:
-    return dict(d)

@@ -15,8 +15,9 @@ Files (all UTF-8, ``#`` starts a comment line):
     ``noun<TAB>TYPE`` - nouns that type a nearby name ("the X dataset").
 ``name_affixes.tsv``
     ``suffix|stem<TAB>affix<TAB>TYPE`` - type evidence from a name's spelling.
-``stop_terms.txt``, ``modifier_stops.txt``
-    one term a line: never-entities, and words that end a phrase.
+``stop_terms.txt``, ``modifier_stops.txt``, ``verbs.txt``
+    one term a line: never-entities, words that end a phrase, and verbs whose
+    inflected forms end a phrase too.
 ``triggers.jsonl``
     ``{"id", "kind", "regex"}`` - sentence-level cue patterns of the relation rules.
 """
@@ -207,6 +208,16 @@ def read_terms(path: Path, normalise: bool) -> frozenset[str]:
     )
 
 
+def verb_forms(base: str) -> set[str]:
+    """The base form and its regular inflections: ``employ`` -> employs, employed, employing."""
+    forms = {base, base + "s", base + "es", base + "ed", base + "d", base + "ing"}
+    if base.endswith("e"):
+        forms.add(base[:-1] + "ing")
+    if base.endswith("y") and len(base) > 2 and base[-2] not in "aeiou":
+        forms.update({base[:-1] + "ies", base[:-1] + "ied"})
+    return forms
+
+
 def read_triggers(path: Path) -> Mapping[str, tuple[Trigger, ...]]:
     """Read ``{"id", "kind", "regex"}`` objects, one a line; ids must be unique."""
     by_kind: dict[str, list[Trigger]] = {}
@@ -257,6 +268,8 @@ def load_resources(data_dir: str | None = None) -> Resources:
         cue_nouns=read_cue_nouns(base / "cue_nouns.tsv"),
         affixes=read_affixes(base / "name_affixes.tsv"),
         stop_terms=read_terms(base / "stop_terms.txt", normalise=True),
-        modifier_stops=read_terms(base / "modifier_stops.txt", normalise=False),
+        modifier_stops=read_terms(base / "modifier_stops.txt", normalise=False).union(
+            *(verb_forms(v) for v in read_terms(base / "verbs.txt", normalise=False))
+        ),
         triggers=read_triggers(base / "triggers.jsonl"),
     )
