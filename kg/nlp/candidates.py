@@ -202,8 +202,11 @@ def _floor(floors: list[int], pos: int) -> int:
     return best
 
 
-_CAP_NAME = rf"[A-Z{_GREEK}][\w{_GREEK}^@+.-]*(?:\s+(?:[A-Z0-9][\w^@+.-]*))?"
-_NAMED_AFTER_RE = re.compile(rf"\s*[\"'\u201c\u2018]?({_CAP_NAME})")
+_CAP_WORD = rf"[A-Z{_GREEK}][\w{_GREEK}^@+.%\\-]*"
+_NAMED_AFTER_RE = re.compile(
+    rf"\s*(?:[\"\u201c\u2018']([^\"\u201d\u2019'\n]{{1,60}}?)\s*(?:\([^)\n]*\))?[\"\u201d\u2019']"
+    rf"|({_CAP_WORD}(?:\s+(?:{_CAP_WORD}|\d+(?:\.\d+)?[BM]?))*))"
+)
 _TITLE_PREFIX_RE = re.compile(r"^\s*([^:?!]{1,40}?)\s*:\s+\S")
 
 
@@ -219,8 +222,9 @@ def cued_names(text: str, named_re: re.Pattern, title_end: int) -> list[tuple[in
     for m in named_re.finditer(text):
         n = _NAMED_AFTER_RE.match(text, m.end())
         if n:
-            s, e = _strip_word(text, n.start(1), n.end(1))
-            if e > s:
+            group = 1 if n.group(1) else 2
+            s, e = _strip_word(text, n.start(group), n.end(group))
+            if e > s and len(text[s:e].split()) <= 6:
                 out.append((s, e, "named"))
     if title_end > 0:
         t = _TITLE_PREFIX_RE.match(text, 0, title_end)
@@ -248,7 +252,9 @@ def suffix_type(name: str, affixes: Iterable[tuple[str, str, EntityType]]) -> En
 
 
 _NEXT_WORDS_RE = re.compile(r"[\s-]*([A-Za-z]+)(?:\s+([A-Za-z]+))?")
-_PREV_CUE_RE = re.compile(r"([A-Za-z]+)[\s,:]*(?:(?:called|named|dubbed|termed)\s+)?$")
+_PREV_CUE_RE = re.compile(
+    r"([A-Za-z]+)[\s,:]*(?:(?:called|named|dubbed|termed)\s+)?[\"'\u201c\u2018]?$"
+)
 
 
 def type_evidence(
@@ -256,6 +262,8 @@ def type_evidence(
 ) -> EntityType | None:
     """The type a cue noun right after ("X dataset", "X-based model" no) or right
     before ("the benchmark X", "a dataset called X") a span gives it."""
+    if text[end : end + 2] == ") ":  # "the Long Name (LN) benchmark"
+        end += 1
     m = _NEXT_WORDS_RE.match(text, end)
     if m and text[end : end + 1] in (" ", "-"):
         w1 = m.group(1).lower()

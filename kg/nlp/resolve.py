@@ -152,9 +152,11 @@ def group_mentions(
         k = gaz_keys.get(k, k)
         keys.append(k)
         uf.find(k)
-    by_span = {(c.start, c.end): k for c, k in zip(kept, keys, strict=True)}
+    spans = [(c.start, c.end, k) for c, k in zip(kept, keys, strict=True)]
     for ls, le, ss, se in pairs:
-        a, b = by_span.get((ls, le)), by_span.get((ss, se))
+        # The kept span holding the long form ("Visual [instruction fine-tuning] (IFT)").
+        a = next((k for s, e, k in spans if s <= ls and le <= e), None)
+        b = next((k for s, e, k in spans if (s, e) == (ss, se)), None)
         if a and b:
             uf.union(a, b)
     groups: dict[str, Group] = {}
@@ -199,44 +201,80 @@ def title_type(text: str, title_end: int, cue_nouns) -> EntityType | None:
 
 
 _ON_CONTEXT_RE = re.compile(
-    r"(?:\b(?:on|across|including|such as|like|datasets?|benchmarks?)[\s,:]+(?:the\s+)?"
-    r"(?:[\w^@+.\-]+(?:\s\d+)?,?\s+(?:and\s+)?){0,6})$",
+    r"\b(?:on|across|including|such as|datasets?|benchmarks?)[\s,:]+(?:the\s+)?"
+    r"(?:[\w^@+.\-]+(?: \d+)?(?:,|,? and|,? or)\s+){0,8}$",
     re.IGNORECASE,
 )
+_APPOSITION_RE = re.compile(
+    r"\)?\s*(?:,|:|\bis|\bas)\s+(?:a|an|the|our)\s+((?:[\w-]+\s+){0,4}?)([\w-]+)\b",
+    re.IGNORECASE,
+)
+_NAME_SOURCES = frozenset({"shape", "named", "title-colon", "abbr-short", "abbr-long", "repeat"})
+_TITLE_MODEL_RE = re.compile(r"\bModel\b(?!s)")
+_TYPE_ORDER = {t: i for i, t in enumerate(EntityType)}
+
+
+def apposition_type(text: str, end: int, cue_nouns) -> EntityType | None:
+    """"X, a new benchmark ...", "X: a framework ...": the first cue noun within five words."""
+    m = _APPOSITION_RE.match(text, end)
+    if not m:
+        return None
+    for word in [*m.group(1).split(), m.group(2)]:
+        etype = cue_nouns.get(word.lower())
+        if etype is not None:
+            return etype
+    return None
 
 
 def type_groups(
     text: str, title_end: int, groups: dict[str, Group], res: Resources, introduced: set[str]
 ) -> None:
-    """Give every group a type and a name (in place)."""
+    """Give every group a type and a name (in place).
+
+    Names (not gazetteer entries or head phrases) also take evidence from
+    their context: cue nouns, appositions, the title's subtitle, a list after
+    "on"/"such as", and a compound ending in another entity of the paper.
+    """
     t_type = title_type(text, title_end, res.cue_nouns)
+    by_surface = {link_key(text[s:e]): g for g in groups.values() for s, e in g.mentions}
     for g in groups.values():
         surfaces = [text[s:e] for s, e in g.mentions]
         g.introduced = g.key in introduced
-        for (s, e), surface in zip(g.mentions, surfaces, strict=True):
-            cue = type_evidence(text, s, e, res.cue_nouns)
+        name_like = bool(g.sources & _NAME_SOURCES) and not g.sources & {"gaz", "head"}
+        for s, e in g.mentions if name_like else ():
+            cue = type_evidence(text, s, e, res.cue_nouns) or apposition_type(
+                text, e, res.cue_nouns
+            )
             if cue is not None:
                 g.votes[cue] += W_CUE
-            if (
-                s == 0
-                and title_end
-                and t_type is not None
-                and text[e : e + 3].strip().startswith(":")
-            ):
+            if s == 0 and t_type is not None and text[e : e + 3].strip().startswith(":"):
                 g.votes[t_type] += W_TITLE
-            if "gaz" not in g.sources and _ON_CONTEXT_RE.search(text, max(0, s - 120), s):
+            if not g.introduced and _ON_CONTEXT_RE.search(text, max(0, s - 160), s):
                 g.votes[EntityType.DATASET] += W_CONTEXT
         for surface in set(surfaces):
             st = suffix_type(surface, res.affixes)
             if st is not None:
                 g.votes[st] += W_SUFFIX
+        if name_like:
+            _vote_compound(g, surfaces, by_surface)
+            if g.introduced and _TITLE_MODEL_RE.search(text, 0, title_end):
+                g.votes[EntityType.MODEL] += W_DEFAULT * 2
         if not g.votes:
             g.votes[_default_type(g, surfaces)] += W_DEFAULT
         g.type = max(g.votes.items(), key=lambda kv: (kv[1], -_TYPE_ORDER[kv[0]]))[0]
         g.name = g.canonical or _best_name(surfaces)
 
 
-_TYPE_ORDER = {t: i for i, t in enumerate(EntityType)}
+def _vote_compound(g: Group, surfaces: list[str], by_surface: dict[str, Group]) -> None:
+    """A compound ending in another entity of the paper is of its kind:
+    "PLT-MLC" after "Multi-Label Classification (MLC)" is a TASK."""
+    for surface in set(surfaces):
+        parts = surface.rsplit("-", 1)
+        other = by_surface.get(link_key(parts[-1])) if len(parts) == 2 else None
+        if other is not None and other is not g:
+            for etype, w in list(other.votes.items()):
+                if w >= W_HEAD:
+                    g.votes[etype] += W_SUFFIX + 1
 
 
 def _default_type(g: Group, surfaces: list[str]) -> EntityType:
@@ -253,12 +291,25 @@ def _best_name(surfaces: list[str]) -> str:
     return max(surfaces, key=lambda s: (counts[s], -surfaces.index(s)))
 
 
+_PLAIN_WORD_RE = re.compile(r"^[A-Za-z][a-z]+$")
+
+
+def is_generic(name: str, stop_terms: frozenset[str]) -> bool:
+    """A stop term, or a plain word joined to one ("Video-LLMs", "image-LLM")."""
+    if normalize_name(name) in stop_terms:
+        return True
+    parts = name.split("-")
+    return (
+        len(parts) > 1
+        and normalize_name(parts[-1]) in stop_terms
+        and all(_PLAIN_WORD_RE.match(p) for p in parts[:-1])
+    )
+
+
 def drop_stops(text: str, cands: list[Candidate], stop_terms: frozenset[str]) -> list[Candidate]:
     """Remove generic names (never gazetteer entries)."""
     return [
-        c
-        for c in cands
-        if c.source == "gaz" or normalize_name(text[c.start : c.end]) not in stop_terms
+        c for c in cands if c.source == "gaz" or not is_generic(text[c.start : c.end], stop_terms)
     ]
 
 
