@@ -35,6 +35,7 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
@@ -193,13 +194,45 @@ def to_rdf(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
     return g
 
 
-def _sorted_copy(g: Graph) -> Graph:
-    out = Graph(bind_namespaces="none")
-    for prefix, ns in g.namespaces():
-        out.bind(prefix, ns)
-    for triple in sorted(g):
-        out.add(triple)
-    return out
+def _qname(g: Graph, predicate: URIRef) -> tuple[str, str, str]:
+    """Split a predicate into (prefix, namespace, local name) for an XML element."""
+    for prefix, ns in sorted(g.namespaces(), key=lambda pn: -len(str(pn[1]))):
+        ns = str(ns)
+        local = str(predicate)[len(ns) :]
+        if str(predicate).startswith(ns) and local and re.fullmatch(r"[A-Za-z_][\w.-]*", local):
+            return str(prefix), ns, local
+    raise ExportError(f"predicate {predicate} has no XML-safe prefixed name; cannot write RDF/XML")
+
+
+def _to_rdfxml(g: Graph) -> bytes:
+    """Flat RDF/XML: one ``rdf:Description`` per subject, subjects and properties sorted.
+
+    rdflib's RDF/XML writer follows the store's set order, which changes with
+    the interpreter's hash seed; this one is byte-stable.
+    """
+    names = {p: _qname(g, p) for p in set(g.predicates())}
+    used = {("rdf", str(RDF))} | {(prefix, ns) for prefix, ns, _ in names.values()}
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
+    lines += [f"   xmlns:{prefix}={quoteattr(ns)}" for prefix, ns in sorted(used)]
+    lines[-1] += ">"
+    for subject in sorted(set(g.subjects())):
+        if not isinstance(subject, URIRef):
+            raise ExportError("RDF/XML export of blank nodes is not supported")
+        lines.append(f"  <rdf:Description rdf:about={quoteattr(str(subject))}>")
+        for p, o in sorted(g.predicate_objects(subject)):
+            tag = f"{names[p][0]}:{names[p][2]}"
+            if isinstance(o, URIRef):
+                lines.append(f"    <{tag} rdf:resource={quoteattr(str(o))}/>")
+                continue
+            attrs = ""
+            if o.language:
+                attrs = f" xml:lang={quoteattr(o.language)}"
+            elif o.datatype is not None and o.datatype != XSD.string:
+                attrs = f" rdf:datatype={quoteattr(str(o.datatype))}"
+            lines.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
+        lines.append("  </rdf:Description>")
+    lines.append("</rdf:RDF>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _sort_jsonld(value):
@@ -225,7 +258,7 @@ def serialize(g: Graph, fmt: str) -> bytes:
 
     Turtle comes sorted from rdflib; N-Triples lines are sorted; JSON-LD is
     compacted with the kg context (``schemas/context.jsonld``) and its arrays
-    and keys sorted; RDF/XML is written from a copy filled in sorted order.
+    and keys sorted; RDF/XML is written by :func:`_to_rdfxml` in sorted order.
     """
     if fmt not in FILENAMES:
         raise ExportError(choices_message("RDF format", fmt, FILENAMES))
@@ -246,7 +279,7 @@ def serialize(g: Graph, fmt: str) -> bytes:
                 data = _sort_jsonld(data)
             text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
             return text.encode("utf-8")
-        return _sorted_copy(g).serialize(format="xml", encoding="utf-8")
+        return _to_rdfxml(g)
     except (ValueError, TypeError) as exc:  # pragma: no cover - rdflib refusing a term
         raise ExportError(f"cannot write RDF as {fmt}: {exc}") from exc
 
