@@ -273,7 +273,7 @@ class Relations:
             if d["introduced"]
         }
         rels = relations.find_relations(
-            doc.text, _sentences(doc), mentions, groups, introduced, self.res
+            doc.text, _sentences(doc), mentions, groups, introduced, self.res, title_end(doc.text)
         )
         doc._.kg_relations = [
             {

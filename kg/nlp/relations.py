@@ -57,6 +57,34 @@ def _in(mentions, lo: int, hi: int):
     return [m for m in mentions if lo <= m[0] and m[1] <= hi]
 
 
+_PREP_BEFORE_RE = re.compile(
+    r"\b(?:on|for|to|of|with|from|in|into|than|over|by|via|using|between|against|under|"
+    r"beyond|like|as|about|toward|towards|and)\s+(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+_DESCRIPTOR_BEFORE_RE = re.compile(r"\b(?:a|an|new|novel)\s+$", re.IGNORECASE)
+_ENUM_BEFORE_RE = re.compile(r"(?:\(\s*(?:\d+|[ivx]+|[a-e])\s*\)|\b(?:\d|[ivx]+)\))\s*$")
+_PHRASE_TYPES = frozenset({EntityType.TASK, EntityType.METRIC})
+
+
+def _top_type(g: Group) -> EntityType | None:
+    return max(g.votes.items(), key=lambda kv: kv[1])[0] if g.votes else g.type
+
+
+def _proposable(text: str, x: tuple[int, int, str], groups: dict[str, Group], cue_nouns) -> bool:
+    """Whether a mention right after "we propose" can be the proposal: not a known
+    (gazetteer) entity, not a task/metric phrase, not the object of a preposition,
+    not a descriptor ("a new IFT dataset")."""
+    g = groups[x[2]]
+    if "gaz" in g.sources or (g.sources <= {"head", "repeat"} and _top_type(g) in _PHRASE_TYPES):
+        return False
+    before = text[max(0, x[0] - 30) : x[0]]
+    if _PREP_BEFORE_RE.search(before):
+        return False
+    after = text[x[1] : x[1] + 20].split()
+    return not (_DESCRIPTOR_BEFORE_RE.search(before) and after and after[0].lower() in cue_nouns)
+
+
 def find_introduced(
     text: str,
     title_end: int,
@@ -82,52 +110,72 @@ def find_introduced(
             first = ms[0]
             if first[0] <= 1 and text[first[1] : title_end].lstrip().startswith(":"):
                 add(first[2], "title-colon", sent)
+        named_here = False
         for m in named_re.finditer(text, lo, hi):
             nxt = [x for x in ms if x[0] >= m.end() and x[0] - m.end() <= 3]
-            if nxt:
+            if nxt and "gaz" not in groups[nxt[0][2]].sources:
                 add(nxt[0][2], "named", sent)
+                named_here = True
         for m in propose_re.finditer(text, lo, hi):
             after = [x for x in ms if x[0] >= m.end()]
-            named = [
+            enumerated = [x for x in after if _ENUM_BEFORE_RE.search(text, m.end(), x[0])]
+            for x in enumerated:
+                if _proposable(text, x, groups, res.cue_nouns) or _ENUM_BEFORE_RE.search(
+                    text, max(m.end(), x[0] - 8), x[0]
+                ):
+                    add(x[2], "propose-enum", sent)
+            if named_here or enumerated:
+                continue
+            pick = [
                 x
                 for x in after
-                if groups[x[2]].sources & NAME_SOURCES
-                and "gaz" not in groups[x[2]].sources
-                and x[0] - m.end() <= 150
+                if x[0] - m.end() <= 80 and _proposable(text, x, groups, res.cue_nouns)
             ]
-            phrases = [
-                x
-                for x in after
-                if "head" in groups[x[2]].sources
-                and "gaz" not in groups[x[2]].sources
-                and x[0] - m.end() <= 60
-            ]
-            pick = named[:1] or phrases[:1]
             if not pick:
                 continue
             chosen = pick[0]
             add(chosen[2], "propose-we", sent)
-            idx = after.index(chosen)
             prev = chosen
-            for x in after[idx + 1 :]:
+            for x in after[after.index(chosen) + 1 :]:
                 if not _COORD_RE.match(text[prev[1] : x[0]]):
                     break
                 add(x[2], "propose-we", sent)
                 prev = x
-        for s, _e, key in ms:
-            g = groups[key]
-            if (
-                _OUR_RE.search(text, max(lo, s - 6), s)
-                and "gaz" not in g.sources
-                and (g.sources & NAME_SOURCES)
-            ):
-                add(key, "our-x", sent)
     return found
 
 
 def _pick_value(text: str, lo: int, hi: int, value_re: re.Pattern) -> str | None:
     m = value_re.search(text, lo, hi)
     return m.group().strip() if m else None
+
+
+_TAIL_CONTEXT_RE = re.compile(
+    r"\b(?:on|across|over|in|using|with|to|from)\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE
+)
+_LIST_GAP_RE = re.compile(r"^\s*(?:,|and|or|&|,\s*and|,\s*or)\s*(?:the\s+)?$")
+_NOT_ON_RE = re.compile(r"\b(?:based|relies|rely|relying|focus(?:es|ing)?|depend(?:s|ing)?|built|"
+                        r"conditioned|trained)\s+on\s+", re.IGNORECASE)
+
+
+def _eval_tails(text: str, lo: int, db: list) -> list:
+    """Datasets/benchmarks of a sentence that results are reported on: after "on",
+    "across", "in"... (not "based on"), or listed right after such a one."""
+    tails, prev_end = [], None
+    for x in db:
+        before = text[max(lo, x[0] - 60) : x[0]]
+        listed = prev_end is not None and _LIST_GAP_RE.match(text[prev_end : x[0]])
+        m = _TAIL_CONTEXT_RE.search(before)
+        if listed or (m and not _NOT_ON_RE.search(before[max(0, m.start() - 12) :])):
+            tails.append(x)
+            prev_end = x[1]
+    return tails
+
+
+def _named(g: Group, text: str) -> bool:
+    """A specific named thing (capital letter or digit in a surface), or the paper's own."""
+    return g.introduced or any(
+        any(c.isupper() or c.isdigit() for c in text[s:e]) for s, e in g.mentions
+    )
 
 
 def find_relations(
@@ -137,26 +185,29 @@ def find_relations(
     groups: dict[str, Group],
     introduced: dict[str, tuple[str, tuple[int, int]]],
     res: Resources,
+    title_end: int = 0,
 ) -> list[Rel]:
     """All relations of one paper, in text order, without duplicates."""
     rels: list[Rel] = []
     for key, (rule, sent) in introduced.items():
         rels.append(Rel(RelationType.PROPOSES, PAPER_HEAD, key, sent, rule, 0.9))
     own_mm = [k for k in introduced if groups[k].type in MM]
-    own_bench = [k for k in introduced if groups[k].type is EntityType.BENCHMARK]
     eval_re = res.trigger_regex("evaluates_on")
     out_re = res.trigger_regex("outperforms")
     neg_re = res.trigger_regex("negation")
     value_re = res.trigger_regex("value")
+    named = {k: _named(g, text) for k, g in groups.items()}
     for sent in sentences:
         lo, hi = sent
-        ms = _in(mentions, lo, hi)
+        if title_end and hi <= title_end:
+            continue  # the title states no results
+        ms = [x for x in _in(mentions, lo, hi) if named[x[2]]]
         if not ms:
             continue
         typed = [(s, e, k, groups[k].type) for s, e, k in ms]
         mm = [x for x in typed if x[3] in MM]
         db = [x for x in typed if x[3] in DB]
-        metrics = [x for x in typed if x[3] is EntityType.METRIC]
+        metrics = [x for x in _in(mentions, lo, hi) if groups[x[2]].type is EntityType.METRIC]
         has_eval = bool(eval_re.search(text, lo, hi))
         metric_name = groups[metrics[0][2]].name if metrics else None
         # outperforms
@@ -165,45 +216,29 @@ def find_relations(
             if any(s <= m.start() < e for s, e in negs):
                 continue
             before = [x for x in mm if x[1] <= m.start()]
-            gap_from = before[-1][1] if before else lo
             heads = [before[-1][2]] if before else []
-            if (not heads or _SUBJECT_RE.search(text, gap_from, m.start())) and own_mm:
-                heads = own_mm[:1] if not heads else heads
-                if not before:
-                    heads = own_mm
+            gap_from = before[-1][1] if before else lo
+            if own_mm and (not heads or _SUBJECT_RE.search(text, gap_from, m.start())):
+                heads = own_mm
             clause = _CLAUSE_END_RE.search(text, m.end(), hi)
             stop = clause.start() if clause else hi
             tails = [x[2] for x in mm if x[0] >= m.end() and x[1] <= stop]
-            value = _pick_value(text, lo, hi, value_re)
+            value = _pick_value(text, m.start(), stop, value_re)
             for h in heads:
                 for t in tails:
                     if h != t:
                         rels.append(
-                            Rel(
-                                RelationType.OUTPERFORMS,
-                                h,
-                                t,
-                                sent,
-                                "outperforms",
-                                0.7,
-                                value,
-                                metric_name if value else None,
-                            )
+                            Rel(RelationType.OUTPERFORMS, h, t, sent, "outperforms", 0.7,
+                                value, metric_name if value else None)
                         )
         # evaluates_on
-        if has_eval and db:
-            heads = [x[2] for x in mm] or own_mm
+        tails = _eval_tails(text, lo, db) if has_eval else []
+        if tails:
+            heads = [x[2] for x in mm if x[2] not in {t[2] for t in tails}] or own_mm
             for h in heads:
-                for x in db:
+                for x in tails:
                     if h != x[2]:
                         rels.append(Rel(RelationType.EVALUATES_ON, h, x[2], sent, "eval-on", 0.6))
-        elif has_eval and own_bench and mm:
-            for x in mm:
-                if x[2] not in introduced:
-                    for b in own_bench:
-                        rels.append(
-                            Rel(RelationType.EVALUATES_ON, x[2], b, sent, "eval-own-benchmark", 0.5)
-                        )
         # uses_metric
         if metrics:
             heads = [x[2] for x in typed if x[3] in MM | DB] or (own_mm if has_eval else [])
@@ -211,16 +246,8 @@ def find_relations(
                 for x in metrics:
                     value = _pick_value(text, x[1], min(hi, x[1] + 40), value_re)
                     rels.append(
-                        Rel(
-                            RelationType.USES_METRIC,
-                            h,
-                            x[2],
-                            sent,
-                            "metric-in-sentence",
-                            0.5,
-                            value,
-                            groups[x[2]].name if value else None,
-                        )
+                        Rel(RelationType.USES_METRIC, h, x[2], sent, "metric-in-sentence", 0.5,
+                            value, groups[x[2]].name if value else None)
                     )
     return _dedupe(rels, groups)
 
