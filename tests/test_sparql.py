@@ -45,13 +45,13 @@ def _ent(name, etype, *aliases, introduced=False):
 def small_world() -> list[Extraction]:
     """Three papers: a benchmark paper, a model paper and a follow-up.
 
-    Known facts: GPT-4o is evaluated on MMNeedle by papers 1 and 3 (support 2);
+    Known facts: GPT-4o is evaluated on MMLU by papers 1 and 3 (support 2);
     LLaVA-KD > GPT-4o > LLaVA (a chain); COCO is mentioned by all three papers.
     """
     p1 = Paper(
         "2401.00001",
-        "MMNeedle: A Benchmark",
-        "We propose MMNeedle. GPT-4o is evaluated on MMNeedle ...",
+        "MMLU: A Benchmark",
+        "We propose MMLU. GPT-4o is evaluated on MMLU ...",
         date="2024-01-05",
         year=2024,
     )
@@ -60,17 +60,17 @@ def small_world() -> list[Extraction]:
     ex1 = Extraction(
         p1,
         (
-            _ent("MMNeedle", B, "Multimodal Needle in a Haystack", introduced=True),
+            _ent("MMLU", B, "Multimodal Needle in a Haystack", introduced=True),
             _ent("GPT-4o", M),
             _ent("LLaVA", M),
             _ent("accuracy", MT),
             _ent("COCO", D),
         ),
         (
-            Relation(P, "PAPER", "MMNeedle", "We propose MMNeedle.", "propose-verb", 0.9),
-            Relation(EV, "GPT-4o", "MMNeedle", "GPT-4o is evaluated on MMNeedle.", "eval-on", 0.8),
+            Relation(P, "PAPER", "MMLU", "We propose MMLU.", "propose-verb", 0.9),
+            Relation(EV, "GPT-4o", "MMLU", "GPT-4o is evaluated on MMLU.", "eval-on", 0.8),
             Relation(OUT, "GPT-4o", "LLaVA", "GPT-4o beats LLaVA.", "outperform-verb", 0.7),
-            Relation(UM, "MMNeedle", "accuracy", "MMNeedle measures accuracy.", "metric-of", 0.6),
+            Relation(UM, "MMLU", "accuracy", "MMLU measures accuracy.", "metric-of", 0.6),
         ),
     )
     ex2 = Extraction(
@@ -78,7 +78,7 @@ def small_world() -> list[Extraction]:
         (
             _ent("LLaVA-KD", M, "LLaVA KD", introduced=True),
             _ent("GPT-4o", M, "GPT-4 omni"),
-            _ent("MMNeedle", B),
+            _ent("MMLU", B),
             _ent("COCO", D, "MS COCO"),
             _ent("BLEU", MT),
             _ent("knowledge distillation", ME),
@@ -95,15 +95,13 @@ def small_world() -> list[Extraction]:
         (
             _ent("SEED-Bench-2", B, introduced=True),
             _ent("GPT-4o", M),
-            _ent("MMNeedle", B),
+            _ent("MMLU", B),
             _ent("COCO", D),
             _ent("image captioning", T),
         ),
         (
             Relation(P, "PAPER", "SEED-Bench-2", "We introduce SEED-Bench-2.", "propose-verb", 1.0),
-            Relation(
-                EV, "GPT-4o", "MMNeedle", "GPT-4o scores 60% on MMNeedle.", "eval-score", 0.95
-            ),
+            Relation(EV, "GPT-4o", "MMLU", "GPT-4o scores 60% on MMLU.", "eval-score", 0.95),
             Relation(EV, "GPT-4o", "SEED-Bench-2", "GPT-4o on SEED-Bench-2.", "eval-on", 0.8),
         ),
     )
@@ -132,7 +130,7 @@ def test_at_least_eight_example_queries():
 def test_models_on_benchmark(graph_ttl):
     assert rows("models-on-benchmark.rq", graph_ttl) == [
         ("COCO", "LLaVA-KD", 1),
-        ("MMNeedle", "GPT-4o", 2),
+        ("MMLU", "GPT-4o", 2),
         ("SEED-Bench-2", "GPT-4o", 1),
     ]
 
@@ -148,7 +146,7 @@ def test_outperforms_chains(graph_ttl):
 def test_datasets_by_papers(graph_ttl):
     assert rows("datasets-by-papers.rq", graph_ttl) == [
         ("COCO", "Dataset", 3),
-        ("MMNeedle", "Benchmark", 3),
+        ("MMLU", "Benchmark", 3),
         ("SEED-Bench-2", "Benchmark", 1),
     ]
 
@@ -156,20 +154,44 @@ def test_datasets_by_papers(graph_ttl):
 def test_claim_provenance(graph_ttl):
     assert rows("claim-provenance.rq", graph_ttl) == [
         (
+            "GPT-4o",
+            "evaluatedOn",
+            "MMLU",
             "2403.00003",
-            "SEED-Bench-2",
-            "GPT-4o scores 60% on MMNeedle.",
+            "GPT-4o scores 60% on MMLU.",
             "eval-score",
             Decimal("0.95"),
             2,
         ),
         (
+            "GPT-4o",
+            "evaluatedOn",
+            "MMLU",
             "2401.00001",
-            "MMNeedle: A Benchmark",
-            "GPT-4o is evaluated on MMNeedle.",
+            "GPT-4o is evaluated on MMLU.",
             "eval-on",
             Decimal("0.8"),
             2,
+        ),
+        (
+            "MMLU: A Benchmark",
+            "proposes",
+            "MMLU",
+            "2401.00001",
+            "We propose MMLU.",
+            "propose-verb",
+            Decimal("0.9"),
+            1,
+        ),
+        (
+            "MMLU",
+            "usesMetric",
+            "accuracy",
+            "2401.00001",
+            "MMLU measures accuracy.",
+            "metric-of",
+            Decimal("0.6"),
+            1,
         ),
     ]
 
@@ -177,7 +199,7 @@ def test_claim_provenance(graph_ttl):
 def test_metrics_per_benchmark(graph_ttl):
     assert rows("metrics-per-benchmark.rq", graph_ttl) == [
         ("COCO", "BLEU"),
-        ("MMNeedle", "accuracy"),
+        ("MMLU", "accuracy"),
     ]
 
 
@@ -185,14 +207,14 @@ def test_papers_proposing_benchmarks(graph_ttl):
     columns, got = select_rows(str(QUERIES / "papers-proposing-benchmarks.rq"), graph_ttl)
     assert columns == ["benchmark", "paper", "title", "date"]
     assert got == [
-        ("MMNeedle", "2401.00001", "MMNeedle: A Benchmark", datetime.date(2024, 1, 5)),
+        ("MMLU", "2401.00001", "MMLU: A Benchmark", datetime.date(2024, 1, 5)),
         ("SEED-Bench-2", "2403.00003", "SEED-Bench-2", "2024"),  # only a year: xsd:gYear
     ]
 
 
 def test_entity_aliases(graph_ttl):
     assert rows("entity-aliases.rq", graph_ttl) == [
-        ("Benchmark", "MMNeedle", "Multimodal Needle in a Haystack"),
+        ("Benchmark", "MMLU", "Multimodal Needle in a Haystack"),
         ("Dataset", "COCO", "MS COCO"),
         ("Model", "GPT-4o", "GPT-4 omni"),
         ("Model", "LLaVA-KD", "LLaVA KD"),
@@ -201,16 +223,16 @@ def test_entity_aliases(graph_ttl):
 
 def test_most_connected(graph_ttl):
     assert rows("most-connected.rq", graph_ttl)[:4] == [
-        ("GPT-4o", "Model", 7),  # 3 papers + MMNeedle, SEED-Bench-2, LLaVA, LLaVA-KD
+        ("GPT-4o", "Model", 7),  # 3 papers + MMLU, SEED-Bench-2, LLaVA, LLaVA-KD
         ("COCO", "Dataset", 5),  # 3 papers + LLaVA-KD + BLEU
-        ("MMNeedle", "Benchmark", 5),  # 3 papers + GPT-4o + accuracy
+        ("MMLU", "Benchmark", 5),  # 3 papers + GPT-4o + accuracy
         ("LLaVA-KD", "Model", 3),  # paper 2 + GPT-4o + COCO
     ]
 
 
 def test_well_supported_relations(graph_ttl):
     assert rows("well-supported-relations.rq", graph_ttl) == [
-        ("GPT-4o", "evaluatedOn", "MMNeedle", 2),
+        ("GPT-4o", "evaluatedOn", "MMLU", 2),
     ]
 
 
@@ -229,7 +251,7 @@ def test_table_format(graph_ttl):
     lines = text.splitlines()
     assert lines[0].split() == ["benchmark", "model", "papers"]
     assert set(lines[1]) <= {"-", " "}
-    assert lines[3].split() == ["MMNeedle", "GPT-4o", "2"]
+    assert lines[3].split() == ["MMLU", "GPT-4o", "2"]
     assert lines[-1] == "(3 rows)"
 
 
