@@ -16,10 +16,10 @@ from pathlib import Path
 
 from kg import __version__
 from kg.errors import KgError
+from kg.io import FORMATS
 
 log = logging.getLogger("kg")
 
-FORMATS = ("trending", "jsonl", "json", "csv", "tsv", "atom")
 RDF_FORMATS = ("turtle", "json-ld", "nt", "xml")
 ENTITY_TYPES = ("PAPER", "MODEL", "METHOD", "DATASET", "BENCHMARK", "METRIC", "TASK")
 
