@@ -229,6 +229,7 @@ def run_query(query_or_file: str, graph_path: Path, fmt: str = "table") -> str:
         return out.serialize(format="json-ld" if fmt == "json" else "turtle")
     if fmt == "json":
         data = json.loads(result.serialize(format="json").decode("utf-8"))
+        data = {"head": data.pop("head", {}), **data}  # the order of the W3C examples
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     if result.type == "ASK":
         return "true\n" if result.askAnswer else "false\n"
