@@ -47,7 +47,7 @@ FILENAME = "graph.html"
 TEMPLATE = "graph.html.j2"
 VIS_NETWORK_VERSION = "9.1.13"
 #: Drawn graphs up to this many nodes get a physics stabilisation in the browser.
-STABILIZE_MAX = 400
+STABILIZE_MAX = 1000
 #: Longest node label drawn on the canvas (the panel shows the full name).
 LABEL_MAX = 40
 PAPER_LABEL_MAX = 32

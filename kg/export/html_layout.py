@@ -23,8 +23,8 @@ CORE_SIZE = 400
 SEED = 7
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 #: Pixels between a node and the neighbours placed around it.
-_CHILD_RADIUS = 70.0
-_CHILD_GROWTH = 22.0
+_CHILD_RADIUS = 90.0
+_CHILD_GROWTH = 28.0
 #: Pixels of the spacing of unconnected clusters outside the core.
 _OUTER_GAP = 200.0
 _OUTER_GROWTH = 90.0

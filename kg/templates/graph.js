@@ -193,7 +193,6 @@
       field(dl, "arXiv", d.arxiv_id);
       field(dl, "DOI", d.doi);
       field(dl, "source", d.source);
-      if (d.abstract) field(dl, "abstract", el("div", "kg-abstract", d.abstract));
     } else {
       var others = (d.aliases || []).filter(function (a) { return a !== d.name; });
       if (others.length) field(dl, "aliases", others.join(" · "));
@@ -223,6 +222,7 @@
           return li;
         }));
       }
+      if (d.abstract) field(dl, "abstract", el("div", "kg-abstract", d.abstract));
     }
   }
 
