@@ -7,8 +7,8 @@ silently minting a new predicate. The other namespaces kg borrows terms from
 prefixes every export binds.
 
 The schema files (ontology, SHACL shapes, JSON-LD context) ship as package
-data in ``kg/data/schemas/``; ``schemas/`` at the repository root links to
-the same files.
+data in ``kg/data/schemas/``, the source of truth; ``schemas/`` at the
+repository root holds byte-identical copies for readers and tools.
 
 Examples
 --------
