@@ -375,3 +375,34 @@ def test_vendored_vis_network_is_noted_with_licenses():
     assert hashlib.sha256(js.encode()).hexdigest() in note
     assert "MIT" in (folder / "vis-network.LICENSE-MIT.txt").read_text()
     assert "Apache" in (folder / "vis-network.LICENSE-APACHE-2.0.txt").read_text()
+
+
+_RENDER_SCRIPT = """
+import hashlib, networkx as nx
+from kg.export.html import render_html
+base = nx.barabasi_albert_graph(700, 2, seed=5)
+g = nx.MultiDiGraph()
+types = ["PAPER", "MODEL", "DATASET", "METRIC"]
+for n in sorted(base.nodes):
+    g.add_node(f"n{n}", type=types[n % 4], name=f"node {n}", aliases=[], papers=[])
+for u, v in sorted(base.edges):
+    g.add_edge(f"n{u}", f"n{v}", key="outperforms", type="outperforms", claims=[])
+print(hashlib.sha256(render_html(g).encode()).hexdigest())
+"""
+
+
+def test_page_is_identical_across_processes_and_hash_seeds():
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    digests = set()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(repo))
+        result = subprocess.run(
+            [sys.executable, "-c", _RENDER_SCRIPT], env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        digests.add(result.stdout.strip())
+    assert len(digests) == 1
