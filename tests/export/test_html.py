@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -392,10 +395,6 @@ print(hashlib.sha256(render_html(g).encode()).hexdigest())
 
 
 def test_page_is_identical_across_processes_and_hash_seeds():
-    import os
-    import subprocess
-    import sys
-
     repo = Path(__file__).resolve().parents[2]
     digests = set()
     for seed in ("1", "2"):
