@@ -235,6 +235,48 @@ def _to_rdfxml(g: Graph) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+_TURTLE_SECTIONS = (
+    ("papers", "what each paper mentions and proposes"),
+    ("entities", "models, methods, datasets, benchmarks, metrics, tasks and their relations"),
+    ("claims", "provenance: one kg:Claim per relation and paper"),
+)
+
+
+def _section(g: Graph, subject) -> str:
+    if (subject, RDF.type, KG.Paper) in g:
+        return "papers"
+    return "claims" if (subject, RDF.type, KG.Claim) in g else "entities"
+
+
+def _to_turtle(g: Graph) -> bytes:
+    """Turtle in three sections (papers, entities, claims), each as rdflib writes it.
+
+    rdflib orders subjects by how often they are referenced, then by IRI, so
+    the claims (never referenced) would come first; splitting keeps the file
+    readable from the top. One prefix block heads the file.
+    """
+    parts = {name: Graph(bind_namespaces="none") for name, _ in _TURTLE_SECTIONS}
+    for triple in g:
+        parts[_section(g, triple[0])].add(triple)
+    prefixes: set[str] = set()
+    bodies = []
+    for name, comment in _TURTLE_SECTIONS:
+        part = parts[name]
+        if not len(part):
+            continue
+        for prefix, ns in g.namespaces():
+            part.bind(prefix, ns)
+        lines = part.serialize(format="turtle").split("\n")
+        n = 0
+        while n < len(lines) and lines[n].startswith("@prefix "):
+            prefixes.add(lines[n])
+            n += 1
+        body = "\n".join(lines[n:]).strip("\n")
+        bodies.append(f"# {name}: {comment}\n\n{body}\n")
+    text = "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(bodies)
+    return text.encode("utf-8")
+
+
 def _sort_jsonld(value):
     """Sort JSON-LD node arrays and value sets so the text does not depend on store order."""
     if isinstance(value, dict):
@@ -256,7 +298,8 @@ def _jsonld_context(g: Graph) -> dict:
 def serialize(g: Graph, fmt: str) -> bytes:
     """Serialise an RDF graph deterministically as ``turtle``, ``json-ld``, ``nt`` or ``xml``.
 
-    Turtle comes sorted from rdflib; N-Triples lines are sorted; JSON-LD is
+    Turtle comes sorted from rdflib, in three sections (:func:`_to_turtle`);
+    N-Triples lines are sorted; JSON-LD is
     compacted with the kg context (``schemas/context.jsonld``) and its arrays
     and keys sorted; RDF/XML is written by :func:`_to_rdfxml` in sorted order.
     """
@@ -264,7 +307,7 @@ def serialize(g: Graph, fmt: str) -> bytes:
         raise ExportError(choices_message("RDF format", fmt, FILENAMES))
     try:
         if fmt == "turtle":
-            return g.serialize(format="turtle", encoding="utf-8")
+            return _to_turtle(g)
         if fmt == "nt":
             lines = g.serialize(format="nt", encoding="utf-8").splitlines()
             return b"".join(line + b"\n" for line in sorted(set(lines)) if line.strip())

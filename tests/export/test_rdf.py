@@ -377,6 +377,11 @@ def test_turtle_is_readable(tmp_path, nx_graph):
     text = (tmp_path / "graph.ttl").read_text(encoding="utf-8")
     assert "benchmark:camelyon-16 a kg:Benchmark" in text
     assert "kg:evaluatedOn benchmark:camelyon-16" in text
+    # papers first, then entities, then the claims; one prefix block at the top
+    sections = [line for line in text.splitlines() if line.startswith("# ")]
+    assert [s.split(":")[0] for s in sections] == ["# papers", "# entities", "# claims"]
+    assert text.index("a kg:Paper") < text.index("a kg:Model") < text.index("a kg:Claim")
+    assert text.count("@prefix kg: ") == 1 and text.startswith("@prefix ")
 
 
 def test_nt_lines_are_sorted(tmp_path, nx_graph):
