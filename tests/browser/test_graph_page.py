@@ -9,8 +9,12 @@ import time
 import zlib
 
 import pytest
-from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
+
+pytest.importorskip("selenium", reason="the browser tests need selenium (pip install selenium)")
+
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 from kg.export import ExportOptions
 from kg.export import html as html_export
@@ -266,8 +270,6 @@ def test_hover_and_click_fill_the_panel_with_escaped_text(open_page, small_page)
         "window.__edgeDom = net.canvasToDOM(e.edgeType.getPoint(0.5));",
         edge_id,
     )
-    from selenium.webdriver.common.action_chains import ActionChains
-
     canvas = page.driver.find_element(By.CSS_SELECTOR, "#kg-network canvas")
     dom = page.js("return window.__edgeDom")
     size = canvas.size
