@@ -69,7 +69,8 @@ def synthetic_corpus(sentences: list[str], n: int, path: Path, seed: int = 13) -
     with open(path, "w", encoding="utf-8") as f:
         for i in range(n):
             body = " ".join(rng.sample(sentences, rng.randint(6, 9)))
-            title = " ".join(rng.choice(sentences).split()[:10]).rstrip(".,;:")
+            words = rng.choice(sentences).split()[:8]
+            title = f"{' '.join(words).rstrip('.,;:')} (synthetic {i})"  # titles must be unique
             f.write(json.dumps({"id": f"synth-{i:06d}", "title": title, "abstract": body}) + "\n")
     return path
 
