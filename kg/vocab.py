@@ -37,7 +37,7 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/kg-papers/ontology")
 
 MLS = Namespace("http://www.w3.org/ns/mls#")
 
-SCHEMA_FILES = ("kg.ttl", "shapes.ttl", "context.jsonld")
+SCHEMA_FILES = ("kg.ttl", "shapes.ttl", "context.jsonld", "extraction.schema.json")
 
 
 class KG(DefinedNamespace):
@@ -136,6 +136,11 @@ def shapes() -> Graph:
     for triple in _parsed("shapes.ttl"):
         g.add(triple)
     return g
+
+
+def extraction_schema() -> dict:
+    """The JSON Schema of one ``extractions.jsonl`` line (``extraction.schema.json``)."""
+    return json.loads(schema_text("extraction.schema.json"))
 
 
 def jsonld_context() -> dict:

@@ -32,6 +32,7 @@ from kg.vocab import (
     MLS,
     ONTOLOGY_IRI,
     SCHEMA_FILES,
+    extraction_schema,
     jsonld_context,
     ontology,
     schema_text,
@@ -46,7 +47,7 @@ def _kg_terms(g: Graph) -> set[URIRef]:
     return {s for k in kinds for s in g.subjects(RDF.type, k) if str(s).startswith(KG_NS)}
 
 
-def _tiny_export() -> Graph:
+def _tiny_extraction() -> Extraction:
     ents = tuple(
         Entity("", name, etype, (), (name,), etype == EntityType.BENCHMARK)
         for name, etype in [
@@ -65,7 +66,11 @@ def _tiny_export() -> Graph:
         Relation(RelationType.USES_METRIC, "MMNeedle", "accuracy", "e", "r", 0.9),
     )
     paper = Paper("p1", "T", "A", arxiv_id="2401.1", doi="10.1/x", url="https://x.org/", year=2024)
-    return to_rdf(build_graph([Linker().link(Extraction(paper, ents, rels))]))
+    return Linker().link(Extraction(paper, ents, rels))
+
+
+def _tiny_export() -> Graph:
+    return to_rdf(build_graph([_tiny_extraction()]))
 
 
 # --------------------------------------------------------------------------- files
@@ -234,3 +239,52 @@ def test_context_covers_every_term_of_an_export():
 def test_context_file_is_a_json_ld_document():
     data = json.loads(schema_text("context.jsonld"))
     assert set(data) == {"@context"}
+
+
+# --------------------------------------------------------------------------- JSON Schema
+
+
+def _validator():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = extraction_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_extractions_match_the_json_schema():
+    validator = _validator()
+    record = _tiny_extraction().to_dict()
+    assert not list(validator.iter_errors(record))
+    assert Extraction.from_dict(json.loads(json.dumps(record))) == _tiny_extraction()
+
+
+@pytest.mark.parametrize(
+    "path, bad",
+    [
+        (("entities", 0, "type"), "PERSON"),
+        (("relations", 0, "type"), "cites"),
+        (("relations", 0, "confidence"), 1.5),
+        (("paper", "year"), "2024"),
+    ],
+)
+def test_json_schema_rejects_bad_records(path, bad):
+    validator = _validator()
+    record = _tiny_extraction().to_dict()
+    target = record
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = bad
+    assert list(validator.iter_errors(record))
+
+
+@pytest.mark.shared
+def test_shared_corpus_extractions_match_the_json_schema(corpus_path, nlp):
+    from kg.build import BuildOptions, extract_linked
+
+    validator = _validator()
+    count = 0
+    for ex in extract_linked([corpus_path], BuildOptions(), nlp=nlp):
+        errors = list(validator.iter_errors(json.loads(json.dumps(ex.to_dict()))))
+        assert not errors, (ex.paper.id, errors[0].message)
+        count += 1
+    assert count == 82
