@@ -63,7 +63,7 @@ def _data(data: dict, ids: dict[str, str], types: dict[str, str], indent: str) -
             continue
         v = _value(v)
         if types[k] == "string" and not isinstance(v, str):
-            v = _text(v)  # a name seen with mixed types: every value as text
+            v = ("true" if v else "false") if isinstance(v, bool) else str(v)  # mixed types
         parts.append(f'{indent}<data key="{ids[k]}">{_text(v)}</data>\n')
     return "".join(parts)
 
