@@ -45,6 +45,7 @@ from kg.errors import ExportError, choices_message
 from kg.export import DEFAULT_BASE_IRI
 from kg.export.iri import check_base_iri, claim_iri, clean_literal, is_absolute_iri, node_iri
 from kg.fsutil import write_bytes
+from kg.graph import paper_node_id
 from kg.vocab import EDGE_PREDICATES, KG, KIND_CLASSES, PREFIXES, jsonld_context
 
 #: RDF format name (``--rdf-format``) -> file name.
@@ -126,7 +127,7 @@ def _add_claims(g, base, u, v, etype, s, p, o, data) -> None:
         g.add((c, RDF.subject, s))
         g.add((c, RDF.predicate, p))
         g.add((c, RDF.object, o))
-        g.add((c, PROV.wasDerivedFrom, node_iri(f"paper:{paper}", base)))
+        g.add((c, PROV.wasDerivedFrom, node_iri(paper_node_id(paper), base)))
         if claim.get("evidence"):
             g.add((c, KG.evidence, _text(claim["evidence"])))
         if claim.get("rule"):
