@@ -347,3 +347,33 @@ def test_unknown_format(graph_ttl):
 
 def test_query_text_is_not_mistaken_for_a_file():
     assert read_query("SELECT * WHERE { ?s ?p ?o }") == ("SELECT * WHERE { ?s ?p ?o }", "query")
+
+
+# --------------------------------------------------------------------------- through the CLI
+
+
+def test_cli_prints_the_table(graph_ttl, capsys):
+    from kg.cli import main
+
+    query = str(QUERIES / "well-supported-relations.rq")
+    assert main(["sparql", query, "--graph", str(graph_ttl)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[2].split() == ["GPT-4o", "evaluatedOn", "MMLU", "2"]
+
+
+@pytest.mark.parametrize(
+    "query, graph, message",
+    [
+        ("SELECT ?x WHERE { ?x ?y }", None, "bad SPARQL query"),
+        ("nope.rq", None, "query file nope.rq not found"),
+        ("ASK {}", "missing/graph.ttl", "graph file missing/graph.ttl not found"),
+    ],
+)
+def test_cli_errors_are_one_line(graph_ttl, capsys, query, graph, message):
+    from kg.cli import main
+
+    code = main(["sparql", query, "--graph", graph or str(graph_ttl)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and err.startswith("kg: error:")
+    assert message in err and "Traceback" not in err
