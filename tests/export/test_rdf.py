@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -503,3 +504,16 @@ def test_shared_corpus_build_conforms_and_agrees(tmp_path, corpus_path, nlp):
     assert len(set(g.subjects(RDF.type, KG.Claim))) > 0
     for fmt, name in rdf_export.FILENAMES.items():
         assert isomorphic(Graph().parse(tmp_path / name, format=fmt), g), fmt
+
+
+def test_lone_surrogates_from_json_input_do_not_break_any_format():
+    """json.loads('"\\ud800"') gives a lone surrogate; no RDF syntax can carry one."""
+    odd = json.loads('"x\\ud800y"')
+    nx_graph = _one_paper_graph(odd, odd, odd, odd + "z", odd)
+    g = rdf_export.to_rdf(nx_graph)
+    for fmt in FORMATS:
+        back = Graph().parse(data=rdf_export.serialize(g, fmt), format=fmt)
+        assert isomorphic(back, g), fmt
+    (paper,) = g.subjects(RDF.type, KG.Paper)
+    assert str(paper).endswith("/paper/x%ED%A0%80y")
+    assert rdf_export.validate(g)[0]
