@@ -517,3 +517,21 @@ def test_lone_surrogates_from_json_input_do_not_break_any_format():
     (paper,) = g.subjects(RDF.type, KG.Paper)
     assert str(paper).endswith("/paper/x%ED%A0%80y")
     assert rdf_export.validate(g)[0]
+
+
+@pytest.mark.shared
+def test_shared_build_graph_ttl_conforms_and_matches_graph_json(request):
+    """The graph.ttl that `kg build` writes for the shared corpus (all exporters)."""
+    import importlib.util
+
+    from kg.export import EXPORTERS
+    from kg.export.nodelink import read_nodelink
+
+    missing = [m for m in EXPORTERS.values() if importlib.util.find_spec(m) is None]
+    if missing:
+        pytest.skip(f"the full build needs exporters not written yet: {', '.join(missing)}")
+    out, _ = request.getfixturevalue("shared_build")
+    g = Graph().parse(out / "graph.ttl", format="turtle")
+    conforms, report = rdf_export.validate(g)
+    assert conforms, report[:3000]
+    _agreement(read_nodelink(out / "graph.json"), g)
