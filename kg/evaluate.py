@@ -54,7 +54,9 @@ def load_gold(path: str | Path) -> list[dict]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise InputError(f"cannot read gold file ({exc.strerror}); check the path", str(path))
+        raise InputError(
+            f"cannot read gold file ({exc.strerror}); check the path", str(path)
+        ) from None
     except UnicodeDecodeError:
         raise InputError("gold file is not UTF-8", str(path)) from None
     gold = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from kg.nlp import paper_text
 from kg.records import (
     PAPER_HEAD,
     Entity,
@@ -58,7 +59,7 @@ def doc_to_extraction(paper: Paper, doc) -> Extraction:
             )
         )
     rels = []
-    text = doc.text
+    text = paper_text(paper.title, paper.abstract)
     for r in doc._.kg_relations or ():
         if r["tail"] not in names or (r["head"] != PAPER_HEAD and r["head"] not in names):
             continue
@@ -99,10 +100,18 @@ def extract_papers(
     Extraction
         One per paper, in input order.
     """
-    from kg.nlp import build_nlp, paper_text
+    from kg.nlp import build_nlp
+    from kg.nlp.components import TEXT_KEY
 
     if nlp is None:
         nlp = build_nlp()
-    stream = ((paper_text(p.title, p.abstract), p) for p in papers)
+
+    def make_doc(paper: Paper):
+        text = paper_text(paper.title, paper.abstract)
+        doc = nlp.make_doc(text)
+        doc.user_data[TEXT_KEY] = text  # saves rebuilding it from the tokens
+        return doc, paper
+
+    stream = (make_doc(p) for p in papers)
     for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process):
         yield doc_to_extraction(paper, doc)

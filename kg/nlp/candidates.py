@@ -18,12 +18,16 @@ for the typing step in :mod:`kg.nlp.resolve`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
-from kg.link import normalize_name
 from kg.records import EntityType
 
 _WORD_RE = re.compile(r"\S+")
+# Words with two capitals, a capital and a digit, or a Greek letter and a hyphen: the only
+# ones :func:`is_name_shaped` can accept (a C-speed pre-filter).
+_NAMEISH_RE = re.compile(r"(?<!\S)(?=\S*?(?:[A-Z]\S*[A-Z0-9]|[0-9]\S*[A-Z]|[\u0370-\u03ff]-))\S+")
 _STRIP_LEFT = "\"'([{\u201c\u2018*"
 _STRIP_RIGHT = "\"'.,;:!?)]}\u201d\u2019*"
 _GREEK = "\u0370-\u03ff"
@@ -102,7 +106,7 @@ def name_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int,
     following model size or version ("Mistral-7B", "RLAIF-V 7B", "Llama 3 8B")."""
     hi = len(text) if hi is None else hi
     spans = []
-    for m in _WORD_RE.finditer(text, lo, hi):
+    for m in _NAMEISH_RE.finditer(text, lo, hi):
         if m.group().startswith("[") and "]" in m.group():  # "[MASK]", "[CLS]": tokens, not names
             continue
         start, end = _strip_word(text, m.start(), m.end())
@@ -166,40 +170,45 @@ def head_phrases(
     heads: Mapping[str, tuple[EntityType, bool]],
     stops: frozenset[str],
     floors: list[int],
-    head_re: re.Pattern,
+    hits: Iterable[tuple[int, int]],
     max_mods: int = 3,
 ) -> list[tuple[int, int, EntityType]]:
     """Technique/task/metric phrases: up to ``max_mods`` modifier words, then a head noun.
 
-    ``floors`` are sentence starts (a phrase never crosses one); ``head_re``
-    matches the head words (see :func:`head_regex`). A bare head counts only
-    when ``heads`` marks it so.
+    ``hits`` are the character spans of head words (from :func:`head_hits`
+    or a PhraseMatcher); ``floors`` are sentence starts (a phrase never
+    crosses one). A bare head counts only when ``heads`` marks it so.
     """
     out = []
-    for m in head_re.finditer(text):
-        head = m.group().lower()
-        etype, bare = heads[head]
-        floor = _floor(floors, m.start())
-        start, n = _phrase_start(text, m.start(), floor, stops, max_mods)
+    for hs, he in hits:
+        if not _whole_word(text, hs, he):
+            continue
+        etype, bare = heads[text[hs:he].lower()]
+        floor = floors[bisect_right(floors, hs) - 1] if floors else 0
+        start, n = _phrase_start(text, hs, floor, stops, max_mods)
         if n == 0 and not bare:
             continue
-        out.append((start, m.end(), etype))
+        out.append((start, he, etype))
     return out
 
 
+def _whole_word(text: str, start: int, end: int) -> bool:
+    """Not part of a longer or hyphenated word ("learning" in "learning-based")."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "-" or after.isalnum() or after == "-")
+
+
 def head_regex(heads: Iterable[str]) -> re.Pattern:
-    """A regex matching any head word as a whole (hyphen-delimited) word."""
+    """A regex matching any head word (case-insensitive)."""
     alts = "|".join(sorted((re.escape(h) for h in heads), key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"\b(?:{alts})\b", re.IGNORECASE)
 
 
-def _floor(floors: list[int], pos: int) -> int:
-    best = 0
-    for f in floors:
-        if f > pos:
-            break
-        best = f
-    return best
+def head_hits(text: str, head_re: re.Pattern) -> list[tuple[int, int]]:
+    """Character spans of head words found with :func:`head_regex` (the pipeline
+    uses a PhraseMatcher instead; this is the plain-text equivalent)."""
+    return [m.span() for m in head_re.finditer(text)]
 
 
 _CAP_WORD = rf"[A-Z{_GREEK}][\w{_GREEK}^@+.%\\-]*"
@@ -240,7 +249,8 @@ def cued_names(text: str, named_re: re.Pattern, title_end: int) -> list[tuple[in
 _GREEK_CHARS = frozenset(chr(c) for c in range(0x370, 0x400))
 
 
-def suffix_type(name: str, affixes: Iterable[tuple[str, str, EntityType]]) -> EntityType | None:
+@lru_cache(maxsize=1 << 14)
+def suffix_type(name: str, affixes: tuple[tuple[str, str, EntityType], ...]) -> EntityType | None:
     """Type evidence from the spelling of a name ("SEED-Bench-2" -> BENCHMARK)."""
     core = re.sub(r"[-\s]?(?:v?\d+(?:\.\d+)*[BMK]?)$", "", name) or name
     for kind, affix, etype in affixes:
@@ -278,8 +288,3 @@ def type_evidence(
         if w in cue_nouns and cue_nouns[w] is not EntityType.TASK:
             return cue_nouns[w]
     return None
-
-
-def is_stop(name: str, stop_terms: frozenset[str]) -> bool:
-    """Whether a name is a generic class or procedure word (guideline rule 4, A1, A2)."""
-    return normalize_name(name) in stop_terms

@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Span
 
 from kg.nlp import abbreviation, candidates, relations, resolve
 from kg.nlp.resources import Resources, load_resources
-from kg.nlp.sentences import sentence_starts
+from kg.nlp.sentences import sentence_bounds
 from kg.records import EntityType
 
 for _name in ("kg_abbreviations", "kg_entities", "kg_relations"):
@@ -51,10 +51,31 @@ def title_end(text: str) -> int:
     return pos if pos >= 0 else 0
 
 
+#: ``doc.user_data`` keys of the text and sentence bounds, computed once per doc
+#: (``Doc.text`` is rebuilt from the tokens on every access).
+TEXT_KEY = "kg_text"
+SENTS_KEY = "kg_sentences"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once and kept in ``doc.user_data``."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[TEXT_KEY] = text
+    return text
+
+
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
-    if not doc.has_annotation("SENT_START"):
-        return [(0, len(doc.text))] if len(doc) else []
-    return [(s.start_char, s.end_char) for s in doc.sents]
+    """Character bounds of the sentences, computed once and kept in ``doc.user_data``."""
+    bounds = doc.user_data.get(SENTS_KEY)
+    if bounds is None:
+        if doc.has_annotation("SENT_START"):
+            bounds = [(s.start_char, s.end_char) for s in doc.sents]
+        else:
+            bounds = [(0, len(doc_text(doc)))] if len(doc) else []
+        doc.user_data[SENTS_KEY] = bounds
+    return [tuple(b) for b in bounds]
 
 
 def _char_span(doc: Doc, start: int, end: int, **kw) -> Span | None:
@@ -70,12 +91,15 @@ class Sentencizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
+        text = doc_text(doc)
+        bounds = sentence_bounds(text)
         idx = doc.to_array("IDX")
         arr = numpy.full(len(doc), -1, dtype="int32")
-        positions = numpy.searchsorted(idx, sentence_starts(doc.text))
+        positions = numpy.searchsorted(idx, [s for s, _ in bounds])
         arr[positions[positions < len(doc)]] = 1
         arr[0] = 1
         doc.from_array([SENT_START], arr.reshape(-1, 1).astype("uint64"))
+        doc.user_data[SENTS_KEY] = bounds
         return doc
 
 
@@ -100,7 +124,7 @@ class Gazetteer:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        text = doc.text
+        text = doc_text(doc)
         for match_id, start, end in [*self.lower(doc), *self.exact(doc)]:
             entry = self.entries[match_id]
             span = doc[start:end]
@@ -133,7 +157,7 @@ class Abbreviations:
 
     def __call__(self, doc: Doc) -> Doc:
         floors = [s for s, _ in _sentences(doc)]
-        pairs = abbreviation.find_abbreviations(doc.text, floors)
+        pairs = abbreviation.find_abbreviations(doc_text(doc), floors)
         doc._.kg_abbreviations = [list(p) for p in pairs]
         return doc
 
@@ -146,17 +170,31 @@ class Candidates:
         self.name = name
         self.res = load_resources(data_dir)
         self.head_re = candidates.head_regex(self.res.heads)
+        self.head_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.head_matcher.add("kg_head", [nlp.make_doc(h) for h in self.res.heads])
         self.named_re = self.res.trigger_regex("named")
         self.max_modifiers = max_modifiers
 
+    def _head_hits(self, doc: Doc) -> list[tuple[int, int]]:
+        hits = []
+        for _, start, end in self.head_matcher(doc):
+            last = doc[end - 1]
+            hits.append((doc[start].idx, last.idx + len(last)))
+        return hits
+
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         floors = [s for s, _ in _sentences(doc)]
         found: list[tuple[int, int, str, str]] = []
         for s, e in candidates.name_spans(text):
             found.append((s, e, "", "shape"))
         for s, e, etype in candidates.head_phrases(
-            text, self.res.heads, self.res.modifier_stops, floors, self.head_re, self.max_modifiers
+            text,
+            self.res.heads,
+            self.res.modifier_stops,
+            floors,
+            self._head_hits(doc),
+            self.max_modifiers,
         ):
             found.append((s, e, etype.value, "head"))
         for s, e, rule in candidates.cued_names(text, self.named_re, title_end(text)):
@@ -177,7 +215,7 @@ class Candidates:
         return doc
 
 
-def _cands_from_doc(doc: Doc, res: Resources) -> list[resolve.Candidate]:
+def _cands_from_doc(doc: Doc, text: str) -> list[resolve.Candidate]:
     out = []
     for span in doc.spans.get("kg_gazetteer", ()):
         out.append(
@@ -187,7 +225,7 @@ def _cands_from_doc(doc: Doc, res: Resources) -> list[resolve.Candidate]:
         )
     for span in doc.spans.get("kg_candidates", ()):
         etype = EntityType(span.label_) if span.label_ else None
-        s, e = _trim(doc.text, span.start_char, span.end_char)
+        s, e = _trim(text, span.start_char, span.end_char)
         if e > s:
             out.append(resolve.Candidate(s, e, span.id_, etype))
     return out
@@ -211,10 +249,10 @@ class Entities:
         self.gaz_keys = resolve.gazetteer_keys(self.res)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         t_end = title_end(text)
         sents = _sentences(doc)
-        cands = resolve.drop_stops(text, _cands_from_doc(doc, self.res), self.res.stop_terms)
+        cands = resolve.drop_stops(text, _cands_from_doc(doc, text), self.res.stop_terms)
         kept = resolve.select_spans(cands + resolve.find_repeats(text, cands))
         pairs = [tuple(p) for p in doc._.kg_abbreviations or ()]
         groups = resolve.group_mentions(text, kept, pairs, self.gaz_keys)
@@ -265,6 +303,7 @@ class Relations:
         self.res = load_resources(data_dir)
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
         groups = groups_from_doc(doc)
         mentions = resolve.mention_table(groups)
         introduced = {
@@ -273,7 +312,7 @@ class Relations:
             if d["introduced"]
         }
         rels = relations.find_relations(
-            doc.text, _sentences(doc), mentions, groups, introduced, self.res, title_end(doc.text)
+            text, _sentences(doc), mentions, groups, introduced, self.res, title_end(text)
         )
         doc._.kg_relations = [
             {

@@ -21,6 +21,7 @@ the id of the rule that made it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from kg.nlp.resolve import Group
@@ -54,7 +55,14 @@ class Rel:
 
 
 def _in(mentions, lo: int, hi: int):
-    return [m for m in mentions if lo <= m[0] and m[1] <= hi]
+    """The mentions (sorted by start) inside ``[lo, hi)``."""
+    i = bisect_left(mentions, (lo,))
+    out = []
+    while i < len(mentions) and mentions[i][0] < hi:
+        if mentions[i][1] <= hi:
+            out.append(mentions[i])
+        i += 1
+    return out
 
 
 _PREP_BEFORE_RE = re.compile(
@@ -153,8 +161,11 @@ _TAIL_CONTEXT_RE = re.compile(
     r"\b(?:on|across|over|in|using|with|to|from)\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE
 )
 _LIST_GAP_RE = re.compile(r"^\s*(?:,|and|or|&|,\s*and|,\s*or)\s*(?:the\s+)?$")
-_NOT_ON_RE = re.compile(r"\b(?:based|relies|rely|relying|focus(?:es|ing)?|depend(?:s|ing)?|built|"
-                        r"conditioned|trained)\s+on\s+", re.IGNORECASE)
+_NOT_ON_RE = re.compile(
+    r"\b(?:based|relies|rely|relying|focus(?:es|ing)?|depend(?:s|ing)?|built|"
+    r"conditioned|trained)\s+on\s+",
+    re.IGNORECASE,
+)
 
 
 def _eval_tails(text: str, lo: int, db: list) -> list:
@@ -208,11 +219,13 @@ def find_relations(
         mm = [x for x in typed if x[3] in MM]
         db = [x for x in typed if x[3] in DB]
         metrics = [x for x in _in(mentions, lo, hi) if groups[x[2]].type is EntityType.METRIC]
-        has_eval = bool(eval_re.search(text, lo, hi))
+        # Cue regexes run only where their relation can exist (speed).
+        has_eval = bool((db or metrics) and eval_re.search(text, lo, hi))
         metric_name = groups[metrics[0][2]].name if metrics else None
         # outperforms
-        negs = [(m.start(), m.end()) for m in neg_re.finditer(text, lo, hi)]
-        for m in out_re.finditer(text, lo, hi):
+        outs = list(out_re.finditer(text, lo, hi)) if len(mm) > 1 or (mm and own_mm) else []
+        negs = [(m.start(), m.end()) for m in neg_re.finditer(text, lo, hi)] if outs else []
+        for m in outs:
             if any(s <= m.start() < e for s, e in negs):
                 continue
             before = [x for x in mm if x[1] <= m.start()]
@@ -228,8 +241,16 @@ def find_relations(
                 for t in tails:
                     if h != t:
                         rels.append(
-                            Rel(RelationType.OUTPERFORMS, h, t, sent, "outperforms", 0.7,
-                                value, metric_name if value else None)
+                            Rel(
+                                RelationType.OUTPERFORMS,
+                                h,
+                                t,
+                                sent,
+                                "outperforms",
+                                0.7,
+                                value,
+                                metric_name if value else None,
+                            )
                         )
         # evaluates_on
         tails = _eval_tails(text, lo, db) if has_eval else []
@@ -246,8 +267,16 @@ def find_relations(
                 for x in metrics:
                     value = _pick_value(text, x[1], min(hi, x[1] + 40), value_re)
                     rels.append(
-                        Rel(RelationType.USES_METRIC, h, x[2], sent, "metric-in-sentence", 0.5,
-                            value, groups[x[2]].name if value else None)
+                        Rel(
+                            RelationType.USES_METRIC,
+                            h,
+                            x[2],
+                            sent,
+                            "metric-in-sentence",
+                            0.5,
+                            value,
+                            groups[x[2]].name if value else None,
+                        )
                     )
     return _dedupe(rels, groups)
 

@@ -17,11 +17,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from kg.link import link_key, normalize_name
+from kg.link import link_key as _raw_link_key
+from kg.link import normalize_name as _raw_normalize_name
 from kg.nlp.candidates import suffix_type, type_evidence
 from kg.nlp.resources import Resources
 from kg.records import EntityType
+
+# Names repeat across papers; the normalisers are pure, so cache them.
+link_key = lru_cache(maxsize=1 << 16)(_raw_link_key)
+normalize_name = lru_cache(maxsize=1 << 16)(_raw_normalize_name)
 
 #: Source -> priority when two spans of equal length overlap (lower wins).
 PRIORITY = {
@@ -122,8 +128,19 @@ class _UnionFind:
 
 
 _GREEK_NAMES = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "θ": "theta",
-    "λ": "lambda", "μ": "mu", "π": "pi", "σ": "sigma", "τ": "tau", "φ": "phi", "ω": "omega",
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "θ": "theta",
+    "λ": "lambda",
+    "μ": "mu",
+    "π": "pi",
+    "σ": "sigma",
+    "τ": "tau",
+    "φ": "phi",
+    "ω": "omega",
 }
 _GREEK_RE = re.compile("|".join(_GREEK_NAMES))
 
@@ -215,7 +232,7 @@ _TYPE_ORDER = {t: i for i, t in enumerate(EntityType)}
 
 
 def apposition_type(text: str, end: int, cue_nouns) -> EntityType | None:
-    """"X, a new benchmark ...", "X: a framework ...": the first cue noun within five words."""
+    """ "X, a new benchmark ...", "X: a framework ...": the first cue noun within five words."""
     m = _APPOSITION_RE.match(text, end)
     if not m:
         return None
@@ -326,4 +343,3 @@ def gazetteer_keys(res: Resources) -> dict[str, str]:
 def mention_table(groups: dict[str, Group]) -> list[tuple[int, int, str]]:
     """All mentions as sorted ``(start, end, group key)``."""
     return sorted((s, e, g.key) for g in groups.values() for s, e in g.mentions)
-
