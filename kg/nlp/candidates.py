@@ -38,7 +38,8 @@ _DESCRIPTIVE_TAIL_RE = re.compile(
     r"-(?:based|like|style|specific|only|level|aware|free|guided|driven|powered|enhanced|centric|"
     r"oriented|scale|sized|size|generated|augmented|tuned|trained|inspired|agnostic|dependent|"
     r"independent|related|friendly|efficient|intensive|wise|type|annotated|labeled|labelled|"
-    r"supervised|written|authored|produced|as|to|of|and|or|in|on|for)$"
+    r"supervised|written|authored|produced|as|to|of|and|or|in|on|for|[a-z]{3,}ed|parameters?|"
+    r"params?|layers?|tokens?|shot|dimensional|bit|bits)$"
 )
 _TITLE_COMPOUND_RE = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]*)+$|^[A-Z][a-z]+(?:-[a-z]+)*$")
 _PLACEHOLDER_RE = re.compile(r"^(?:Our|My|The|This)[A-Z]|_|^\\")
@@ -55,7 +56,7 @@ def _strip_word(text: str, start: int, end: int) -> tuple[int, int]:
     """Strip brackets, quotes, trailing punctuation and a possessive from a word span."""
     while start < end and text[start] in _STRIP_LEFT:
         start += 1
-    while end > start and text[end - 1] in _STRIP_RIGHT:
+    while end > start and (text[end - 1] in _STRIP_RIGHT or text[end - 1] == "-"):
         end -= 1
     m = _POSSESSIVE_RE.search(text, start, end)
     if m and end - start > 3:
@@ -185,7 +186,9 @@ def head_phrases(
             continue
         etype, bare = heads[text[hs:he].lower()]
         floor = floors[bisect_right(floors, hs) - 1] if floors else 0
-        start, n = _phrase_start(text, hs, floor, stops, max_mods)
+        # A metric takes one modifier at most ("hallucination rate", not "model accuracy rate").
+        limit = 1 if etype is EntityType.METRIC else max_mods
+        start, n = _phrase_start(text, hs, floor, stops, limit)
         if n == 0 and not bare:
             continue
         out.append((start, he, etype))
@@ -240,12 +243,18 @@ def cued_names(text: str, named_re: re.Pattern, title_end: int) -> list[tuple[in
         if t:
             prefix = t.group(1).strip()
             words = prefix.split()
-            if 1 <= len(words) <= 3 and (prefix[:1].isupper() or prefix[:1] in _GREEK_CHARS):
+            plain = not any(w.lower() in _TITLE_GLUE for w in words)
+            if (
+                plain
+                and 1 <= len(words) <= 3
+                and (prefix[:1].isupper() or prefix[:1] in _GREEK_CHARS)
+            ):
                 s = t.start(1)
                 out.append((s, s + len(prefix), "title-colon"))
     return out
 
 
+_TITLE_GLUE = frozenset({"and", "or", "of", "the", "a", "an", "in", "on", "for", "to", "is", "are"})
 _GREEK_CHARS = frozenset(chr(c) for c in range(0x370, 0x400))
 
 

@@ -128,8 +128,9 @@ def find_introduced(
             after = [x for x in ms if x[0] >= m.end()]
             enumerated = [x for x in after if _ENUM_BEFORE_RE.search(text, m.end(), x[0])]
             for x in enumerated:
-                if _proposable(text, x, groups, res.cue_nouns) or _ENUM_BEFORE_RE.search(
-                    text, max(m.end(), x[0] - 8), x[0]
+                if "gaz" not in groups[x[2]].sources and (
+                    _proposable(text, x, groups, res.cue_nouns)
+                    or _ENUM_BEFORE_RE.search(text, max(m.end(), x[0] - 8), x[0])
                 ):
                     add(x[2], "propose-enum", sent)
             if named_here or enumerated:
@@ -147,6 +148,8 @@ def find_introduced(
             for x in after[after.index(chosen) + 1 :]:
                 if not _COORD_RE.match(text[prev[1] : x[0]]):
                     break
+                if "gaz" in groups[x[2]].sources:
+                    continue
                 add(x[2], "propose-we", sent)
                 prev = x
     return found

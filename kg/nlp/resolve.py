@@ -191,7 +191,7 @@ def group_mentions(
 
 
 _SUBTITLE_RE = re.compile(
-    r":\s*(?:An?|The)\s+((?:[\w-]+\s+){0,5}?[\w-]+)(?:\s+(?:for|of|to|with|on|in|that|via)\b|$)",
+    r":\s*(?:An?|The)\s+((?:[\w-]+\s+){0,7}?[\w-]+)(?:\s+(?:for|of|to|with|on|in|that|via)\b|$)",
     re.IGNORECASE,
 )
 _BENCH_VERB_RE = re.compile(
@@ -210,10 +210,10 @@ def title_type(text: str, title_end: int, cue_nouns) -> EntityType | None:
     if _BENCH_VERB_RE.match(rest):
         return EntityType.BENCHMARK
     m = _SUBTITLE_RE.match(text, colon, title_end)
-    if m:
-        last = m.group(1).split()[-1].lower()
-        if last in cue_nouns:
-            return cue_nouns[last]
+    if m:  # the first cue noun: "A Large-scale ... Corpus", "A Dataset and Evaluation Framework"
+        for word in m.group(1).split():
+            if word.lower() in cue_nouns:
+                return cue_nouns[word.lower()]
     return None
 
 
@@ -296,9 +296,10 @@ def _vote_compound(g: Group, surfaces: list[str], by_surface: dict[str, Group]) 
 
 def _default_type(g: Group, surfaces: list[str]) -> EntityType:
     """No evidence: an abbreviated lower-case phrase is a TASK ("multi-image instruction
-    (MII)"); a name the paper proposes is a METHOD; any other name a MODEL."""
-    if "abbr-long" in g.sources and any(s[:1].islower() for s in surfaces):
-        return EntityType.TASK
+    (MII)"), an abbreviated capitalised one a METHOD; a name the paper proposes is a
+    METHOD; any other name a MODEL."""
+    if "abbr-long" in g.sources:
+        return EntityType.TASK if any(s[:1].islower() for s in surfaces) else EntityType.METHOD
     return EntityType.METHOD if g.introduced else EntityType.MODEL
 
 
@@ -313,8 +314,13 @@ _PLAIN_WORD_RE = re.compile(r"^[A-Za-z][a-z]+$")
 
 def is_generic(name: str, stop_terms: frozenset[str]) -> bool:
     """A stop term, or a plain word joined to one ("Video-LLMs", "image-LLM")."""
-    if normalize_name(name) in stop_terms:
+    norm = normalize_name(name)
+    if norm in stop_terms:
         return True
+    words = norm.split(" ")
+    for i in range(1, len(words) - 1):  # "multilingual large language models"
+        if " ".join(words[i:]) in stop_terms and name.split(" ")[0].islower():
+            return True
     parts = name.split("-")
     return (
         len(parts) > 1
