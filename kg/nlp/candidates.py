@@ -31,7 +31,9 @@ _NAMEISH_RE = re.compile(r"(?<!\S)(?=\S*?(?:[A-Z]\S*[A-Z0-9]|[0-9]\S*[A-Z]|[\u03
 _STRIP_LEFT = "\"'([{\u201c\u2018*"
 _STRIP_RIGHT = "\"'.,;:!?)]}\u201d\u2019*"
 _GREEK = "\u0370-\u03ff"
-_SIZE_RE = re.compile(r"\s(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]|v\d+(?:\.\d+)*)(?![\w-])")
+_SIZE_RE = re.compile(
+    r"\s(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]|v\d+(?:\.\d+)*|(?:19|20)\d\d)(?![\w-]|\.\d)"
+)
 _VERSION_AFTER_RE = re.compile(r" \d+(?:\.\d+)?(?![\w%.-]|\.\d)")
 _UNIT_RE = re.compile(r"^\d+(?:\.\d+)?[A-Za-z]{1,2}$|^\d+[kKmMbB]?\+?$|^[IVX]+$")
 _DESCRIPTIVE_TAIL_RE = re.compile(
@@ -121,7 +123,8 @@ def name_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int,
 
 
 def extend_with_size(text: str, end: int) -> int:
-    """Extend a name ending at ``end`` over a following size/version ("7B", "v1.5")."""
+    """Extend a name ending at ``end`` over a following size, version or year
+    ("7B", "v1.5", "VOC 2012")."""
     m = _SIZE_RE.match(text, end)
     return m.end() if m else end
 
@@ -171,20 +174,20 @@ def head_phrases(
     heads: Mapping[str, tuple[EntityType, bool]],
     stops: frozenset[str],
     floors: list[int],
-    hits: Iterable[tuple[int, int]],
+    hits: Iterable[tuple[int, int, str]],
     max_mods: int = 3,
 ) -> list[tuple[int, int, EntityType]]:
     """Technique/task/metric phrases: up to ``max_mods`` modifier words, then a head noun.
 
-    ``hits`` are the character spans of head words (from :func:`head_hits`
+    ``hits`` are ``(start, end, head)`` of head words (from :func:`head_hits`
     or a PhraseMatcher); ``floors`` are sentence starts (a phrase never
     crosses one). A bare head counts only when ``heads`` marks it so.
     """
     out = []
-    for hs, he in hits:
+    for hs, he, head in hits:
         if not _whole_word(text, hs, he):
             continue
-        etype, bare = heads[text[hs:he].lower()]
+        etype, bare = heads[head]
         floor = floors[bisect_right(floors, hs) - 1] if floors else 0
         # A metric takes one modifier at most ("hallucination rate", not "model accuracy rate").
         limit = 1 if etype is EntityType.METRIC else max_mods
@@ -208,10 +211,10 @@ def head_regex(heads: Iterable[str]) -> re.Pattern:
     return re.compile(rf"\b(?:{alts})\b", re.IGNORECASE)
 
 
-def head_hits(text: str, head_re: re.Pattern) -> list[tuple[int, int]]:
-    """Character spans of head words found with :func:`head_regex` (the pipeline
-    uses a PhraseMatcher instead; this is the plain-text equivalent)."""
-    return [m.span() for m in head_re.finditer(text)]
+def head_hits(text: str, head_re: re.Pattern) -> list[tuple[int, int, str]]:
+    """``(start, end, head)`` of head words found with :func:`head_regex` (the
+    pipeline uses a PhraseMatcher instead; this is the plain-text equivalent)."""
+    return [(m.start(), m.end(), m.group().lower()) for m in head_re.finditer(text)]
 
 
 _CAP_WORD = rf"[A-Z{_GREEK}][\w{_GREEK}^@+.%\\-]*"

@@ -43,6 +43,8 @@ for _name in ("kg_abbreviations", "kg_entities", "kg_relations"):
         Doc.set_extension(_name, default=None)
 
 DATA_CONFIG = {"data_dir": None}
+#: Types whose known names take a following size/version/year ("Llama 3 8B", "VOC 2012").
+_VERSIONED = frozenset({EntityType.MODEL, EntityType.DATASET, EntityType.BENCHMARK})
 
 
 def title_end(text: str) -> int:
@@ -129,7 +131,7 @@ class Gazetteer:
             entry = self.entries[match_id]
             span = doc[start:end]
             end_char = span.end_char
-            if entry.type is EntityType.MODEL:
+            if entry.type in _VERSIONED:
                 end_char = candidates.extend_with_size(text, end_char)
             canonical = entry.name
             if end_char != span.end_char:  # "Llama 3 8B" is another model than "Llama 3"
@@ -171,15 +173,18 @@ class Candidates:
         self.res = load_resources(data_dir)
         self.head_re = candidates.head_regex(self.res.heads)
         self.head_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.head_matcher.add("kg_head", [nlp.make_doc(h) for h in self.res.heads])
+        self.head_ids = {}
+        for head in self.res.heads:
+            self.head_ids[nlp.vocab.strings.add(f"kg_head_{head}")] = head
+            self.head_matcher.add(f"kg_head_{head}", [nlp.make_doc(head)])
         self.named_re = self.res.trigger_regex("named")
         self.max_modifiers = max_modifiers
 
-    def _head_hits(self, doc: Doc) -> list[tuple[int, int]]:
+    def _head_hits(self, doc: Doc) -> list[tuple[int, int, str]]:
         hits = []
-        for _, start, end in self.head_matcher(doc):
+        for match_id, start, end in self.head_matcher(doc):
             last = doc[end - 1]
-            hits.append((doc[start].idx, last.idx + len(last)))
+            hits.append((doc[start].idx, last.idx + len(last), self.head_ids[match_id]))
         return hits
 
     def __call__(self, doc: Doc) -> Doc:
