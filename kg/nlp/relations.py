@@ -258,7 +258,9 @@ def find_relations(
         # evaluates_on
         tails = _eval_tails(text, lo, db) if has_eval else []
         if tails:
-            heads = [x[2] for x in mm if x[2] not in {t[2] for t in tails}] or own_mm
+            heads = [x[2] for x in mm if x[2] not in {t[2] for t in tails}]
+            if not heads or _SUBJECT_RE.search(text, lo, hi):  # "our method ... on D"
+                heads = list(dict.fromkeys(heads + own_mm))
             for h in heads:
                 for x in tails:
                     if h != x[2]:
