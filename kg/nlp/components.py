@@ -11,8 +11,8 @@ kg_gazetteer       tokens -> ``doc.spans["kg_gazetteer"]`` (label = type,
                    ``kb_id_`` = canonical name, ``id_`` = "gaz")
 kg_abbreviations   text, sentences -> ``doc._.kg_abbreviations``
                    (``[long_start, long_end, short_start, short_end]`` chars)
-kg_candidates      text, sentences, abbreviations -> ``doc.spans["kg_candidates"]``
-                   (label = type or "", ``id_`` = source rule)
+kg_candidates      text, sentences, abbreviations -> ``doc._.kg_candidates``
+                   (``[start, end, type or "", source rule]`` chars)
 kg_entities        gazetteer + candidates + abbreviations ->
                    ``doc.spans["kg_entities"]`` (label = type, ``kb_id_`` = entity
                    key) and ``doc._.kg_entities`` (key -> name, type, mentions,
@@ -38,7 +38,7 @@ from kg.nlp.resources import Resources, load_resources
 from kg.nlp.sentences import sentence_bounds
 from kg.records import EntityType
 
-for _name in ("kg_abbreviations", "kg_entities", "kg_relations"):
+for _name in ("kg_abbreviations", "kg_candidates", "kg_entities", "kg_relations"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -166,7 +166,7 @@ class Abbreviations:
 
 class Candidates:
     """Name-shaped words, head-noun phrases, cued names and abbreviation pairs;
-    writes ``doc.spans["kg_candidates"]``."""
+    writes ``doc._.kg_candidates``."""
 
     def __init__(self, nlp: Language, name: str, data_dir: str | None, max_modifiers: int):
         self.name = name
@@ -211,12 +211,9 @@ class Candidates:
             )
             found.append((ls, le, etype, "abbr-long"))
             found.append((ss, se, "", "abbr-short"))
-        spans = []
-        for s, e, label, source in found:
-            span = _char_span(doc, s, e, label=label, span_id=source)
-            if span is not None:
-                spans.append(span)
-        doc.spans["kg_candidates"] = spans
+        # Plain offsets, not Spans: candidates overlap and are many, and exact
+        # character offsets survive tokens that split a name differently.
+        doc._.kg_candidates = [[s, e, label, source] for s, e, label, source in found]
         return doc
 
 
@@ -228,11 +225,10 @@ def _cands_from_doc(doc: Doc, text: str) -> list[resolve.Candidate]:
                 span.start_char, span.end_char, "gaz", EntityType(span.label_), span.kb_id_
             )
         )
-    for span in doc.spans.get("kg_candidates", ()):
-        etype = EntityType(span.label_) if span.label_ else None
-        s, e = _trim(text, span.start_char, span.end_char)
+    for start, end, label, source in doc._.kg_candidates or ():
+        s, e = _trim(text, start, end)
         if e > s:
-            out.append(resolve.Candidate(s, e, span.id_, etype))
+            out.append(resolve.Candidate(s, e, source, EntityType(label) if label else None))
     return out
 
 
@@ -351,7 +347,9 @@ def make_abbreviations(nlp: Language, name: str) -> Abbreviations:
 
 
 @Language.factory(
-    "kg_candidates", default_config={"data_dir": None, "max_modifiers": 3}, assigns=["doc.spans"]
+    "kg_candidates",
+    default_config={"data_dir": None, "max_modifiers": 3},
+    assigns=["doc._.kg_candidates"],
 )
 def make_candidates(nlp: Language, name: str, data_dir: str | None, max_modifiers: int):
     return Candidates(nlp, name, data_dir, max_modifiers)
