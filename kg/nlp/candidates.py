@@ -41,7 +41,7 @@ _DESCRIPTIVE_TAIL_RE = re.compile(
     r"oriented|scale|sized|size|generated|augmented|tuned|trained|inspired|agnostic|dependent|"
     r"independent|related|friendly|efficient|intensive|wise|type|annotated|labeled|labelled|"
     r"supervised|written|authored|produced|as|to|of|and|or|in|on|for|[a-z]{3,}ed|parameters?|"
-    r"params?|layers?|tokens?|shot|dimensional|bit|bits)$"
+    r"params?|layers?|tokens?|shot|dimensional|bit|bits|hours?|days?)$"
 )
 _TITLE_COMPOUND_RE = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]*)+$|^[A-Z][a-z]+(?:-[a-z]+)*$")
 _PLACEHOLDER_RE = re.compile(r"^(?:Our|My|The|This)[A-Z]|_|^\\")
@@ -225,22 +225,43 @@ _NAMED_AFTER_RE = re.compile(
 _TITLE_PREFIX_RE = re.compile(r"^\s*([^:?!]{1,40}?)\s*:\s+\S")
 
 
-def cued_names(text: str, named_re: re.Pattern, title_end: int) -> list[tuple[int, int, str]]:
+_SUBTITLE_NAME_RE = re.compile(
+    r":\s+An?\s+((?:[A-Z][\w-]*\s+){1,4}(?:Method|Framework|Approach|Algorithm))\b"
+)
+_CAPS_BEFORE_CUE_RE = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w.+-]*\s+){2,4})(datasets?|benchmarks?|corpus|corpora)\b"
+)
+
+
+def cued_names(
+    text: str,
+    named_re: re.Pattern,
+    title_end: int,
+    cue_nouns: Mapping[str, EntityType] | None = None,
+) -> list[tuple[int, int, str, EntityType | None]]:
     """Capitalised names introduced by context.
 
     ``named_re`` matches a naming cue ("called", "dubbed", "which we call");
     the capitalised word(s) right after it are a name. The title prefix before
-    a colon ("Lawma: The Power of ...") is a name when it is one to three words.
-    Returns ``(start, end, rule id)``.
+    a colon ("Lawma: The Power of ...") is a name when it is one to three words;
+    otherwise a subtitle "A Capitalised Words Method" names the proposal
+    (guideline A8). Capitalised words before "dataset(s)"/"benchmark(s)" are
+    a name when one of them is name-shaped ("the TCGA Lung Cancer datasets").
+    Returns ``(start, end, rule id, type or None)``.
     """
-    out = []
+    out: list[tuple[int, int, str, EntityType | None]] = []
+    for m in _CAPS_BEFORE_CUE_RE.finditer(text) if cue_nouns else ():
+        words = m.group(1).split()
+        if any(is_name_shaped(w) for w in words) and not all(is_name_shaped(w) for w in words):
+            s = m.start(1)
+            out.append((s, s + len(m.group(1).rstrip()), "cue-noun", cue_nouns[m.group(2)]))
     for m in named_re.finditer(text):
         n = _NAMED_AFTER_RE.match(text, m.end())
         if n:
             group = 1 if n.group(1) else 2
             s, e = _strip_word(text, n.start(group), n.end(group))
             if e > s and len(text[s:e].split()) <= 6:
-                out.append((s, e, "named"))
+                out.append((s, e, "named", None))
     if title_end > 0:
         t = _TITLE_PREFIX_RE.match(text, 0, title_end)
         if t:
@@ -253,12 +274,25 @@ def cued_names(text: str, named_re: re.Pattern, title_end: int) -> list[tuple[in
                 and (prefix[:1].isupper() or prefix[:1] in _GREEK_CHARS)
             ):
                 s = t.start(1)
-                out.append((s, s + len(prefix), "title-colon"))
+                out.append((s, s + len(prefix), "title-colon", None))
+            else:
+                sub = _SUBTITLE_NAME_RE.search(text, 0, title_end)
+                if sub:
+                    out.append((sub.start(1), sub.end(1), "title-colon", EntityType.METHOD))
     return out
 
 
 _TITLE_GLUE = frozenset({"and", "or", "of", "the", "a", "an", "in", "on", "for", "to", "is", "are"})
 _GREEK_CHARS = frozenset(chr(c) for c in range(0x370, 0x400))
+
+
+def is_descriptive(long_form: str) -> bool:
+    """A lower-case long form ending in an adjective or a plural noun ("long-tailed",
+    "partial labels") describes rather than names."""
+    last = long_form.split()[-1] if long_form.split() else ""
+    if not long_form[:1].islower():
+        return False
+    return last.endswith("ed") or (last.endswith("s") and not last.endswith("ss"))
 
 
 @lru_cache(maxsize=1 << 14)

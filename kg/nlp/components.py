@@ -202,13 +202,16 @@ class Candidates:
             self.max_modifiers,
         ):
             found.append((s, e, etype.value, "head"))
-        for s, e, rule in candidates.cued_names(text, self.named_re, title_end(text)):
-            found.append((s, e, "", rule))
+        cued = candidates.cued_names(text, self.named_re, title_end(text), self.res.cue_nouns)
+        for s, e, rule, etype in cued:
+            found.append((s, e, etype.value if etype else "", rule))
         for ls, le, ss, se in doc._.kg_abbreviations or ():
             head = self.head_re.search(text, ls, le)
             etype = (
                 self.res.heads[head.group().lower()][0].value if head and head.end() == le else ""
             )
+            if not etype and candidates.is_descriptive(text[ls:le]):
+                continue  # "long-tailed (LT)", "partial labels (PL)": not a thing's name
             found.append((ls, le, etype, "abbr-long"))
             found.append((ss, se, "", "abbr-short"))
         # Plain offsets, not Spans: candidates overlap and are many, and exact

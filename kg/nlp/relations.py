@@ -30,7 +30,9 @@ from kg.records import PAPER_HEAD, RELATION_SIGNATURES, EntityType, RelationType
 
 MM = frozenset({EntityType.MODEL, EntityType.METHOD})
 DB = frozenset({EntityType.DATASET, EntityType.BENCHMARK})
-NAME_SOURCES = frozenset({"shape", "named", "title-colon", "abbr-short", "abbr-long", "repeat"})
+NAME_SOURCES = frozenset(
+    {"shape", "named", "title-colon", "abbr-short", "abbr-long", "repeat", "cue-noun"}
+)
 
 _OUR_RE = re.compile(r"\bour\s+$", re.IGNORECASE)
 _SUBJECT_RE = re.compile(
@@ -118,6 +120,9 @@ def find_introduced(
             first = ms[0]
             if first[0] <= 1 and text[first[1] : title_end].lstrip().startswith(":"):
                 add(first[2], "title-colon", sent)
+            for x in ms:  # "...: A Divergence-based Calibration Method"
+                if x[1] <= title_end and "title-colon" in groups[x[2]].sources:
+                    add(x[2], "title-colon", sent)
         named_here = False
         for m in named_re.finditer(text, lo, hi):
             nxt = [x for x in ms if x[0] >= m.end() and x[0] - m.end() <= 3]

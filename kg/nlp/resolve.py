@@ -37,6 +37,7 @@ PRIORITY = {
     "abbr-long": 2,
     "abbr-short": 2,
     "head": 3,
+    "cue-noun": 3,
     "shape": 4,
     "repeat": 5,
 }
@@ -226,7 +227,9 @@ _APPOSITION_RE = re.compile(
     r"\)?\s*(?:,|:|\bis|\bas)\s+(?:a|an|the|our)\s+((?:[\w-]+\s+){0,4}?)([\w-]+)\b",
     re.IGNORECASE,
 )
-_NAME_SOURCES = frozenset({"shape", "named", "title-colon", "abbr-short", "abbr-long", "repeat"})
+_NAME_SOURCES = frozenset(
+    {"shape", "named", "title-colon", "abbr-short", "abbr-long", "repeat", "cue-noun"}
+)
 _TITLE_MODEL_RE = re.compile(r"\bModel\b(?!s)")
 _TYPE_ORDER = {t: i for i, t in enumerate(EntityType)}
 

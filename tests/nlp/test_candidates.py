@@ -100,7 +100,7 @@ def test_cued_names(res):
     )
     found = {
         text[s:e]: rule
-        for s, e, rule in candidates.cued_names(text, res.trigger_regex("named"), 25)
+        for s, e, rule, _ in candidates.cued_names(text, res.trigger_regex("named"), 25)
     }
     assert found == {"Quill": "title-colon", "Inkwell": "named"}
 
