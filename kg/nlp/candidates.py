@@ -189,8 +189,9 @@ def head_phrases(
             continue
         etype, bare = heads[head]
         floor = floors[bisect_right(floors, hs) - 1] if floors else 0
-        # A metric takes one modifier at most ("hallucination rate", not "model accuracy rate").
-        limit = 1 if etype is EntityType.METRIC else max_mods
+        # A metric takes one modifier at most ("hallucination rate"), none when the head is
+        # a metric on its own ("accuracy", not "zero-shot accuracy").
+        limit = (0 if bare else 1) if etype is EntityType.METRIC else max_mods
         start, n = _phrase_start(text, hs, floor, stops, limit)
         if n == 0 and not bare:
             continue

@@ -272,7 +272,9 @@ def find_relations(
                         rels.append(Rel(RelationType.EVALUATES_ON, h, x[2], sent, "eval-on", 0.6))
         # uses_metric
         if metrics:
-            heads = [x[2] for x in typed if x[3] in MM | DB] or (own_mm if has_eval else [])
+            heads = [x[2] for x in typed if x[3] in MM | DB]
+            if has_eval and (not heads or _SUBJECT_RE.search(text, lo, hi)):
+                heads = list(dict.fromkeys(heads + own_mm))
             for h in heads:
                 for x in metrics:
                     value = _pick_value(text, x[1], min(hi, x[1] + 40), value_re)

@@ -146,10 +146,54 @@ _GREEK_NAMES = {
 _GREEK_RE = re.compile("|".join(_GREEK_NAMES))
 
 
+_GENERIC_TAIL_RE = re.compile(
+    r"(?<=\S)\s+(?:method|framework|approach|algorithm|technique)s?$", re.I
+)
+
+
 def _key(text: str, cand: Candidate) -> str:
-    """Within-paper identity: :func:`kg.link.link_key`, Greek letters spelled out."""
-    key = link_key(cand.canonical or text[cand.start : cand.end])
+    """Within-paper identity: :func:`kg.link.link_key`, Greek letters spelled out, a
+    generic last word dropped ("Divergence-based Calibration Method" == "divergence-based
+    calibration")."""
+    name = cand.canonical or text[cand.start : cand.end]
+    if cand.source != "gaz" and " " in name.strip():
+        name = _GENERIC_TAIL_RE.sub("", name)
+    key = link_key(name)
     return _GREEK_RE.sub(lambda m: _GREEK_NAMES[m.group()], key)
+
+
+_ACRONYM_RE = re.compile(r"^([A-Z][A-Z0-9]{1,7})(?:-[A-Z0-9]+)?$")
+_SMALL_WORDS = frozenset({"of", "for", "and", "the", "a", "an", "in", "on", "to", "with", "via"})
+
+
+def initials(name: str) -> tuple[str, str]:
+    """The capital letters of a name and the first letters of its words (small words
+    skipped): "DataComp for Language Models" -> ("DCLM", "DFLM")."""
+    capitals = "".join(c for c in name if c.isupper())
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _SMALL_WORDS]
+    return capitals, "".join(w[0] for w in words).upper()
+
+
+def link_acronyms(text: str, kept: list[Candidate], keys: list[str], uf: _UnionFind) -> None:
+    """Join an acronym (or an acronym compound, "MHIM-MIL") to the longer name whose
+    capitals or word initials spell it ("Masked Hard Instance Mining", "DataComp-LM"),
+    unless that name starts with the acronym ("GPT" is not "GPT-4")."""
+    surfaces: dict[str, str] = {}
+    for c, k in zip(kept, keys, strict=True):
+        if c.source not in ("head", "gaz"):
+            surfaces.setdefault(text[c.start : c.end], k)
+    for short, skey in surfaces.items():
+        m = _ACRONYM_RE.match(short)
+        if not m:
+            continue
+        acro = m.group(1)
+        for long, lkey in surfaces.items():
+            if lkey == skey or len(long) < len(acro) + 3 or long.upper().startswith(acro):
+                continue
+            if len(re.split(r"[\s-]+", long)) < 2 and sum(c.isupper() for c in long) < 2:
+                continue
+            if acro in initials(long):
+                uf.union(skey, lkey)
 
 
 def group_mentions(
@@ -171,6 +215,7 @@ def group_mentions(
         keys.append(k)
         uf.find(k)
     spans = [(c.start, c.end, k) for c, k in zip(kept, keys, strict=True)]
+    link_acronyms(text, kept, keys, uf)
     for ls, le, ss, se in pairs:
         # The kept span holding the long form ("Visual [instruction fine-tuning] (IFT)").
         a = next((k for s, e, k in spans if s <= ls and le <= e), None)
