@@ -205,15 +205,19 @@ class Candidates:
         cued = candidates.cued_names(text, self.named_re, title_end(text), self.res.cue_nouns)
         for s, e, rule, etype in cued:
             found.append((s, e, etype.value if etype else "", rule))
+        descriptive = set()
         for ls, le, ss, se in doc._.kg_abbreviations or ():
             head = self.head_re.search(text, ls, le)
             etype = (
                 self.res.heads[head.group().lower()][0].value if head and head.end() == le else ""
             )
             if not etype and candidates.is_descriptive(text[ls:le]):
-                continue  # "long-tailed (LT)", "partial labels (PL)": not a thing's name
+                descriptive.add(text[ss:se])  # "long-tailed (LT)": not a thing's name
+                continue
             found.append((ls, le, etype, "abbr-long"))
             found.append((ss, se, "", "abbr-short"))
+        if descriptive:
+            found = [f for f in found if f[3] != "shape" or text[f[0] : f[1]] not in descriptive]
         # Plain offsets, not Spans: candidates overlap and are many, and exact
         # character offsets survive tokens that split a name differently.
         doc._.kg_candidates = [[s, e, label, source] for s, e, label, source in found]

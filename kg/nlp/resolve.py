@@ -180,7 +180,7 @@ def link_acronyms(text: str, kept: list[Candidate], keys: list[str], uf: _UnionF
     unless that name starts with the acronym ("GPT" is not "GPT-4")."""
     surfaces: dict[str, str] = {}
     for c, k in zip(kept, keys, strict=True):
-        if c.source not in ("head", "gaz"):
+        if c.source != "gaz":
             surfaces.setdefault(text[c.start : c.end], k)
     for short, skey in surfaces.items():
         m = _ACRONYM_RE.match(short)

@@ -217,3 +217,47 @@ def test_unknown_spacy_model_is_a_clean_error():
 
     with pytest.raises(KgError, match="not installed"):
         build_nlp("xx_no_such_pipeline_sm")
+
+
+def test_acronym_compound_joins_its_long_name(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Masked Hard Patch Mining for Slide Classification",
+        "We propose MHPM-MIL, a framework for slides.",
+    )
+    (entity,) = [e for e in ex.entities if "MHPM-MIL" in e.aliases]
+    assert "Masked Hard Patch Mining" in entity.aliases
+
+
+def test_acronym_is_not_joined_to_a_versioned_name(kg_nlp):
+    ex = run(kg_nlp, "Chat Models", "GPT and GPT-4 differ.")
+    assert {"GPT", "GPT-4"} <= set(ents(ex))
+
+
+def test_generic_last_word_does_not_split_an_entity(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Detecting Data in Models: A Spectral Calibration Method",
+        "We introduce a spectral calibration method that helps.",
+    )
+    found = [e for e in ex.entities if "calibration" in e.name.lower()]
+    assert len(found) == 1 and found[0].introduced
+    assert {"Spectral Calibration Method", "spectral calibration"} <= set(found[0].aliases)
+
+
+def test_capitalised_words_before_datasets_are_one_name(kg_nlp):
+    ex = run(
+        kg_nlp, "Slides", "Results on the CAMELYON-16 and TCGA Kidney Tumour datasets improve."
+    )
+    assert ents(ex).get("TCGA Kidney Tumour") is EntityType.DATASET
+
+
+def test_a_metric_head_that_is_a_metric_takes_no_modifier(kg_nlp):
+    ex = run(kg_nlp, "Tagging", "Heron reaches high zero-shot accuracy and a low error rate.")
+    assert {"accuracy", "error rate"} <= set(ents(ex))
+    assert "zero-shot accuracy" not in ents(ex)
+
+
+def test_descriptive_abbreviation_is_not_an_entity(kg_nlp):
+    ex = run(kg_nlp, "Labels", "We handle long-tailed (LT) data with partial labels (PL).")
+    assert not {"LT", "PL"} & {a for e in ex.entities for a in e.aliases}
