@@ -1,0 +1,292 @@
+"""Neo4j import files in ``DIR/neo4j/``: a Cypher script, ``neo4j-admin`` CSVs,
+Browser style and a query cookbook.
+
+Files
+    ``import.cypher``
+        Self-contained script for ``cypher-shell -f`` or the Browser:
+        uniqueness constraints, then every node and relationship as literal
+        Cypher (``UNWIND [...] AS row MERGE ...``), values escaped by
+        :func:`kg.export.cypher.literal`.
+    ``papers.csv``, ``entities.csv``, ``mentions.csv``, ``claims.csv``
+        For ``neo4j-admin database import full`` (headers ``id:ID``,
+        ``:LABEL``, ``:START_ID``, ``:END_ID``, ``:TYPE`` and typed
+        properties); arrays are joined with U+001F (:data:`ARRAY_DELIMITER`).
+    ``import.sh``, ``README.md``
+        The exact ``neo4j-admin`` command, and how to use the other files.
+    ``style.grass``, ``queries.cypher``
+        Browser colours and captions per label, and a commented cookbook of
+        parameterised queries (copied from ``kg/data/neo4j/``).
+
+The property mapping is :mod:`kg.export.cypher`'s, the same the Bolt push
+uses. Output is byte-identical for the same graph.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+
+from kg.export.cypher import (
+    CLAIM_LISTS,
+    ENTITY_LABEL,
+    PAPER_LABEL,
+    constraint_statements,
+    expected_counts,
+    iter_nodes,
+    iter_relationships,
+    literal,
+)
+from kg.fsutil import write_text
+
+SUBDIR = "neo4j"
+
+#: Separator of array elements in the CSV files (ASCII unit separator); it is
+#: removed from the values themselves.
+ARRAY_DELIMITER = "\x1f"
+ARRAY_DELIMITER_ARG = "U+001F"
+
+#: Rows per ``UNWIND`` statement in ``import.cypher``.
+SCRIPT_BATCH = 100
+
+PAPER_COLUMNS = (
+    ("id", "id:ID"),
+    ("labels", ":LABEL"),
+    ("paperId", "paperId"),
+    ("title", "title"),
+    ("name", "name"),
+    ("abstract", "abstract"),
+    ("year", "year:int"),
+    ("date", "date"),
+    ("arxivId", "arxivId"),
+    ("doi", "doi"),
+    ("url", "url"),
+    ("authors", "authors:string[]"),
+    ("source", "source"),
+)
+ENTITY_COLUMNS = (
+    ("id", "id:ID"),
+    ("labels", ":LABEL"),
+    ("name", "name"),
+    ("type", "type"),
+    ("aliases", "aliases:string[]"),
+    ("papers", "papers:string[]"),
+    ("introducedBy", "introducedBy:string[]"),
+    ("paperCount", "paperCount:int"),
+)
+MENTION_COLUMNS = (
+    ("start", ":START_ID"),
+    ("end", ":END_ID"),
+    ("type", ":TYPE"),
+    ("count", "count:int"),
+)
+CLAIM_COLUMNS = (
+    ("start", ":START_ID"),
+    ("end", ":END_ID"),
+    ("type", ":TYPE"),
+    *((name, f"{name}:{'float' if name == 'confidences' else 'string'}[]") for name in CLAIM_LISTS),
+    ("support", "support:int"),
+    ("confidence", "confidence:float"),
+)
+
+CSV_FILES = ("papers.csv", "entities.csv", "mentions.csv", "claims.csv")
+
+
+def _data_text(name: str) -> str:
+    return resources.files("kg").joinpath("data", "neo4j", name).read_text(encoding="utf-8")
+
+
+# --- CSV ---------------------------------------------------------------------
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ARRAY_DELIMITER.join(_csv_cell(v) for v in value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value).replace(ARRAY_DELIMITER, " ")
+
+
+def _csv_text(columns, rows) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([header for _, header in columns])
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(key)) for key, _ in columns])
+    return buf.getvalue()
+
+
+def csv_texts(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """The four ``neo4j-admin`` CSV files as text, by file name."""
+    papers, entities, mentions, claims = [], [], [], []
+    for labels, props in iter_nodes(graph):
+        row = dict(props, labels=";".join(labels))
+        (papers if labels == (PAPER_LABEL,) else entities).append(row)
+    for rtype, start, end, props in iter_relationships(graph):
+        row = dict(props, start=start, end=end, type=rtype)
+        (mentions if rtype == "MENTIONS" else claims).append(row)
+    return {
+        "papers.csv": _csv_text(PAPER_COLUMNS, papers),
+        "entities.csv": _csv_text(ENTITY_COLUMNS, entities),
+        "mentions.csv": _csv_text(MENTION_COLUMNS, mentions),
+        "claims.csv": _csv_text(CLAIM_COLUMNS, claims),
+    }
+
+
+def admin_import_command(database: str = "neo4j", folder: str = "import") -> str:
+    """The ``neo4j-admin database import full`` command for the CSV files in ``folder``."""
+    nodes = " ".join(f"--nodes={folder}/{name}" for name in CSV_FILES[:2])
+    rels = " ".join(f"--relationships={folder}/{name}" for name in CSV_FILES[2:])
+    return (
+        "neo4j-admin database import full --overwrite-destination=true "
+        f'--array-delimiter="{ARRAY_DELIMITER_ARG}" --multiline-fields=true '
+        f"{nodes} {rels} {database}"
+    )
+
+
+def _import_sh() -> str:
+    cmd = admin_import_command('"$DATABASE"', '"$HERE"')
+    return f"""#!/bin/sh
+# Load the kg graph into an empty (or replaced) Neo4j 5 database with neo4j-admin.
+# Stop the database first; run from anywhere as a user that can write Neo4j's data folder:
+#   sh import.sh [DATABASE]          (default: neo4j; NEO4J_HOME/bin is used when set)
+# Afterwards start the database and run the constraints at the top of import.cypher.
+set -eu
+HERE="$(cd "$(dirname "$0")" && pwd)"
+DATABASE="${{1:-neo4j}}"
+PATH="${{NEO4J_HOME:+$NEO4J_HOME/bin:}}$PATH"
+{cmd}
+"""
+
+
+# --- import.cypher -------------------------------------------------------------
+
+
+def _chunks(rows: list, size: int):
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def _unwind(rows: list[dict], tail: str) -> str:
+    body = ",\n".join("  " + literal(row) for row in rows)
+    return f"UNWIND [\n{body}\n] AS row\n{tail};\n"
+
+
+def cypher_script(graph: nx.MultiDiGraph) -> str:
+    """``import.cypher``: constraints, then every node and relationship as literals."""
+    labels, types = expected_counts(graph)
+    out = [
+        "// kg knowledge graph for Neo4j 5 (generated by kg; do not edit).",
+        "// Run:  cypher-shell -a bolt://localhost:7687 -u neo4j -p PASSWORD -f import.cypher",
+        "//   or paste into Neo4j Browser. Re-running it updates nodes in place (MERGE on id).",
+        "// Nodes: " + ", ".join(f"{k} {v}" for k, v in labels.items()),
+        "// Relationships: " + ", ".join(f"{k} {v}" for k, v in types.items()),
+        "",
+        "// 1. Uniqueness constraints on id",
+    ]
+    out += [stmt + ";" for stmt in constraint_statements()]
+    out.append("")
+
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for node_labels, props in iter_nodes(graph):
+        groups.setdefault(node_labels, []).append(props)
+    out.append("// 2. Nodes")
+    for node_labels, rows in groups.items():
+        label_text = ":".join(node_labels)
+        for chunk in _chunks(rows, SCRIPT_BATCH):
+            out.append(_unwind(chunk, f"MERGE (n:{label_text} {{id: row.id}})\nSET n += row"))
+
+    rgroups: dict[tuple[str, str], list[dict]] = {}
+    for rtype, start, end, props in iter_relationships(graph):
+        head_label = PAPER_LABEL if graph.nodes[start].get("kind") == PAPER_LABEL else ENTITY_LABEL
+        rgroups.setdefault((rtype, head_label), []).append(
+            {"start": start, "end": end, "props": props}
+        )
+    out.append("// 3. Relationships")
+    for (rtype, head_label), rows in rgroups.items():
+        tail = (
+            f"MATCH (a:{head_label} {{id: row.start}})\n"
+            f"MATCH (b:{ENTITY_LABEL} {{id: row.end}})\n"
+            f"MERGE (a)-[r:{rtype}]->(b)\nSET r += row.props"
+        )
+        for chunk in _chunks(rows, SCRIPT_BATCH):
+            out.append(_unwind(chunk, tail))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# --- README ----------------------------------------------------------------------
+
+
+def _readme(graph: nx.MultiDiGraph) -> str:
+    labels, types = expected_counts(graph)
+    counts = "\n".join(f"| {k} | {v} |" for k, v in {**labels, **types}.items())
+    return f"""# Neo4j files
+
+Written by `kg build`; the same graph `kg neo4j-push` sends over Bolt.
+
+| label / type | count |
+|---|---|
+{counts}
+
+## Option 1: Cypher script (any Neo4j 5, server running)
+
+    cypher-shell -a bolt://localhost:7687 -u neo4j -p PASSWORD -f import.cypher
+
+or paste `import.cypher` into Neo4j Browser (multi-statement). It creates the uniqueness
+constraints first, then MERGEs every node and relationship, so it can be run again.
+
+## Option 2: neo4j-admin bulk import (empty database, server stopped)
+
+Copy this folder to the Neo4j server, stop the database, then
+
+    sh import.sh [DATABASE]
+
+which runs (with the paths of this folder):
+
+    {admin_import_command()}
+
+Arrays (`aliases`, `papers`, `evidence`...) are joined with the ASCII unit separator
+(U+001F); text fields may span lines (`--multiline-fields=true`). Empty lists and absent
+values are left out. Start the database and run the `CREATE CONSTRAINT` lines at the top of
+`import.cypher` afterwards.
+
+## Browser style and queries
+
+In Neo4j Browser run `:style` and drag `style.grass` onto the style panel (or paste it).
+`queries.cypher` is a commented cookbook: each query starts with the `:param` lines that
+give its inputs a default value; change them and run the query.
+
+## Model
+
+- `(:Paper {{id, paperId, title, name, abstract, year, date, arxivId, doi, url, authors, source}})`
+- `(:Entity:Model|Method|Dataset|Benchmark|Metric|Task {{id, name, type, aliases, papers,
+  introducedBy, paperCount}})`; `papers` and `introducedBy` hold `paperId`s.
+- `(:Paper)-[:MENTIONS {{count}}]->(:Entity)`
+- `(:Paper)-[:PROPOSES]->(:Entity)`, `(:Entity)-[:EVALUATES_ON|OUTPERFORMS|USES_METRIC]->(:Entity)`
+  with the claims behind them as parallel lists: paper `papers[i]` said it in sentence
+  `evidence[i]` (rule `rules[i]`, confidence `confidences[i]`, score `values[i]` on metric
+  `metrics[i]`, `""` when none); `support` = number of papers, `confidence` = the highest.
+  One row per claim: `UNWIND range(0, size(r.papers) - 1) AS i RETURN r.papers[i], r.evidence[i]`.
+"""
+
+
+def write(graph: nx.MultiDiGraph, out_dir: Path, options=None) -> list[Path]:
+    """Write ``out_dir/neo4j/``: import.cypher, CSVs, import.sh, README.md,
+    style.grass and queries.cypher. Returns the files written."""
+    folder = Path(out_dir) / SUBDIR
+    files = {
+        "import.cypher": cypher_script(graph),
+        **csv_texts(graph),
+        "import.sh": _import_sh(),
+        "README.md": _readme(graph),
+        "style.grass": _data_text("style.grass"),
+        "queries.cypher": _data_text("queries.cypher"),
+    }
+    return [write_text(folder / name, text) for name, text in files.items()]
