@@ -92,7 +92,13 @@ def _proposable(text: str, x: tuple[int, int, str], groups: dict[str, Group], cu
     if _PREP_BEFORE_RE.search(before):
         return False
     after = text[x[1] : x[1] + 20].split()
-    return not (_DESCRIPTOR_BEFORE_RE.search(before) and after and after[0].lower() in cue_nouns)
+    surface = text[x[0] : x[1]]
+    return not (
+        " " not in surface
+        and _DESCRIPTOR_BEFORE_RE.search(before)
+        and after
+        and after[0].lower() in cue_nouns
+    )
 
 
 def find_introduced(
@@ -111,6 +117,8 @@ def find_introduced(
 
     propose_re = res.trigger_regex("proposes")
     named_re = res.trigger_regex("named")
+    novelty_re = res.trigger_regex("novelty")
+    out_re = res.trigger_regex("outperforms")
     for sent in sentences:
         lo, hi = sent
         ms = _in(mentions, lo, hi)
@@ -129,6 +137,20 @@ def find_introduced(
             if nxt and "gaz" not in groups[nxt[0][2]].sources:
                 add(nxt[0][2], "named", sent)
                 named_here = True
+                for x in _coordinated(text, ms, nxt[0]):  # "namely X and Y"
+                    add(x[2], "named", sent)
+        for m in novelty_re.finditer(text, lo, hi):  # "a novel MIL framework ... (X-Net)"
+            outs = out_re.search(text, m.end(), hi)
+            limit = min(m.end() + 80, outs.start() if outs else hi)
+            pick = [
+                x
+                for x in ms
+                if m.end() <= x[0] < limit
+                and groups[x[2]].sources & NAME_SOURCES
+                and _proposable(text, x, groups, res.cue_nouns)
+            ]
+            if pick:
+                add(pick[0][2], "novel-x", sent)
         for m in propose_re.finditer(text, lo, hi):
             after = [x for x in ms if x[0] >= m.end()]
             enumerated = [x for x in after if _ENUM_BEFORE_RE.search(text, m.end(), x[0])]
@@ -149,15 +171,21 @@ def find_introduced(
                 continue
             chosen = pick[0]
             add(chosen[2], "propose-we", sent)
-            prev = chosen
-            for x in after[after.index(chosen) + 1 :]:
-                if not _COORD_RE.match(text[prev[1] : x[0]]):
-                    break
-                if "gaz" in groups[x[2]].sources:
-                    continue
-                add(x[2], "propose-we", sent)
-                prev = x
+            for x in _coordinated(text, ms, chosen):
+                if "gaz" not in groups[x[2]].sources:
+                    add(x[2], "propose-we", sent)
     return found
+
+
+def _coordinated(text: str, ms: list, first: tuple) -> list:
+    """Mentions listed right after ``first``: "X, Y and Z"."""
+    out, prev = [], first
+    for x in ms[ms.index(first) + 1 :]:
+        if not _COORD_RE.match(text[prev[1] : x[0]]):
+            break
+        out.append(x)
+        prev = x
+    return out
 
 
 def _pick_value(text: str, lo: int, hi: int, value_re: re.Pattern) -> str | None:

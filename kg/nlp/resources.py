@@ -38,7 +38,9 @@ from kg.records import EntityType
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-TRIGGER_KINDS = frozenset({"proposes", "named", "evaluates_on", "outperforms", "negation", "value"})
+TRIGGER_KINDS = frozenset(
+    {"proposes", "named", "novelty", "evaluates_on", "outperforms", "negation", "value"}
+)
 _FLAGS = frozenset({"cs"})
 _AFFIX_KINDS = frozenset({"suffix", "stem"})
 
