@@ -257,6 +257,8 @@ def cued_names(
             s = m.start(1)
             out.append((s, s + len(m.group(1).rstrip()), "cue-noun", cue_nouns[m.group(2)]))
     for m in named_re.finditer(text):
+        if m.group().lower().startswith("namely"):
+            continue  # "namely English, Japanese": lists, not new names
         n = _NAMED_AFTER_RE.match(text, m.end())
         if n:
             group = 1 if n.group(1) else 2

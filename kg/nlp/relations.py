@@ -160,12 +160,15 @@ def find_introduced(
                     or _ENUM_BEFORE_RE.search(text, max(m.end(), x[0] - 8), x[0])
                 ):
                     add(x[2], "propose-enum", sent)
-            if named_here or enumerated:
+            if enumerated:
                 continue
             pick = [
                 x
                 for x in after
-                if x[0] - m.end() <= 80 and _proposable(text, x, groups, res.cue_nouns)
+                if x[0] - m.end() <= 80
+                and _proposable(text, x, groups, res.cue_nouns)
+                # with "called X" in the sentence, only a name can be another proposal
+                and not (named_here and not groups[x[2]].sources & NAME_SOURCES)
             ]
             if not pick:
                 continue
@@ -273,6 +276,7 @@ def find_relations(
             stop = clause.start() if clause else hi
             tails = [x[2] for x in mm if x[0] >= m.end() and x[1] <= stop]
             value = _pick_value(text, m.start(), stop, value_re)
+            rule = res.trigger_id("outperforms", text, m.start())
             for h in heads:
                 for t in tails:
                     if h != t:
@@ -282,7 +286,7 @@ def find_relations(
                                 h,
                                 t,
                                 sent,
-                                "outperforms",
+                                rule,
                                 0.7,
                                 value,
                                 metric_name if value else None,

@@ -85,6 +85,13 @@ class Resources:
         """One alternation of every trigger regex of ``kind`` (for a single pass)."""
         return _joined(self, kind)
 
+    def trigger_id(self, kind: str, text: str, pos: int) -> str:
+        """The id of the first trigger of ``kind`` matching ``text`` at ``pos``."""
+        for t in self.triggers.get(kind, ()):
+            if t.regex.match(text, pos):
+                return t.id
+        return kind
+
 
 @lru_cache(maxsize=64)
 def _joined_cached(patterns: tuple[str, ...]) -> re.Pattern:
