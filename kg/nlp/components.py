@@ -105,6 +105,20 @@ class Sentencizer:
         return doc
 
 
+def plural_variants(surfaces: tuple[str, ...]) -> list[str]:
+    """The surfaces and the plurals of those ending in a lower-case word
+    ("diffusion model" -> "diffusion models", "accuracy" -> "accuracies")."""
+    out = list(surfaces)
+    for s in surfaces:
+        last = s.rsplit(" ", 1)[-1].rsplit("-", 1)[-1]
+        if len(last) < 4 or not last.isalpha() or not last.islower() or last.endswith("s"):
+            continue
+        plural = s[:-1] + "ies" if s.endswith("y") and s[-2] not in "aeiou" else s + "s"
+        if plural not in out:
+            out.append(plural)
+    return out
+
+
 class Gazetteer:
     """Known entities with a PhraseMatcher; writes ``doc.spans["kg_gazetteer"]``.
 
@@ -122,7 +136,7 @@ class Gazetteer:
             key = f"kg_gaz_{i}"
             self.entries[nlp.vocab.strings.add(key)] = entry
             matcher = self.exact if entry.case_sensitive else self.lower
-            matcher.add(key, [nlp.make_doc(s) for s in entry.surfaces])
+            matcher.add(key, [nlp.make_doc(s) for s in plural_variants(entry.surfaces)])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []

@@ -196,8 +196,26 @@ def _pick_value(text: str, lo: int, hi: int, value_re: re.Pattern) -> str | None
     return m.group().strip() if m else None
 
 
+_VALUE_AFTER_RE = re.compile(
+    r"\s*(?:scores?\s+)?(?:of|=|:|is|at|reaches|reached)?\s*([+\-]?\d+(?:\.\d+)?\s*(?:\\?%)?)"
+    r"(?![\w.])"
+)
+_VALUE_BEFORE_RE = re.compile(r"([+\-]?\d+(?:\.\d+)?\s*(?:\\?%)?)\s+(?:[\w-]+\s+)?$")
+
+
+def metric_value(text: str, start: int, end: int, lo: int, hi: int) -> str | None:
+    """A number reported with a metric: "FID of 3.17", "FID: 3.17", "64% 5-shot accuracy"."""
+    m = _VALUE_AFTER_RE.match(text, end, hi)
+    if m:
+        return m.group(1).strip()
+    m = _VALUE_BEFORE_RE.search(text, max(lo, start - 20), start)
+    return m.group(1).strip() if m else None
+
+
 _TAIL_CONTEXT_RE = re.compile(
-    r"\b(?:on|across|over|in|using|with|to|from)\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE
+    r"(?:\b(?:on|across|over|in|using|with|to|from|including|namely)|\bsuch as|"
+    r"\b(?:datasets?|benchmarks?|suites?|tasks?)\s*:)\s+(?:[\w-]+\s+){0,5}$",
+    re.IGNORECASE,
 )
 _LIST_GAP_RE = re.compile(r"^\s*(?:,|and|or|&|,\s*and|,\s*or)\s*(?:the\s+)?$")
 _NOT_ON_RE = re.compile(
@@ -309,7 +327,7 @@ def find_relations(
                 heads = list(dict.fromkeys(heads + own_mm))
             for h in heads:
                 for x in metrics:
-                    value = _pick_value(text, x[1], min(hi, x[1] + 40), value_re)
+                    value = metric_value(text, x[0], x[1], lo, hi)
                     rels.append(
                         Rel(
                             RelationType.USES_METRIC,
