@@ -198,7 +198,7 @@ def _pick_value(text: str, lo: int, hi: int, value_re: re.Pattern) -> str | None
 
 _VALUE_AFTER_RE = re.compile(
     r"\s*(?:scores?\s+)?(?:of|=|:|is|at|reaches|reached)?\s*([+\-]?\d+(?:\.\d+)?\s*(?:\\?%)?)"
-    r"(?![\w.])"
+    r"(?!\w|\.\d)"
 )
 _VALUE_BEFORE_RE = re.compile(r"([+\-]?\d+(?:\.\d+)?\s*(?:\\?%)?)\s+(?:[\w-]+\s+)?$")
 

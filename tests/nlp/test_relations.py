@@ -1,0 +1,83 @@
+"""Relation rules: plain helpers and sentence-level behaviour on our own sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_papers
+from kg.nlp.components import plural_variants
+from kg.nlp.relations import metric_value
+from kg.records import Paper
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "value"),
+    [
+        ("an FID of 2.91 on faces", "FID", "2.91"),
+        ("a BLEU score of 31.4.", "BLEU", "31.4"),
+        ("reaching 71.3% top-1 accuracy", "accuracy", "71.3%"),
+        ("accuracy: 88\\% overall", "accuracy", "88\\%"),
+        ("higher accuracy than before", "accuracy", None),
+    ],
+)
+def test_metric_value(text, metric, value):
+    i = text.index(metric)
+    assert metric_value(text, i, i + len(metric), 0, len(text)) == value
+
+
+def test_plural_variants():
+    assert plural_variants(("diffusion model", "GAN", "accuracy", "mixture of experts")) == [
+        "diffusion model",
+        "GAN",
+        "accuracy",
+        "mixture of experts",
+        "diffusion models",
+        "accuracies",
+    ]
+
+
+def rels(nlp, title, abstract):
+    (ex,) = extract_papers([Paper(id="x", title=title, abstract=abstract)], nlp)
+    return {(r.type.value, r.head, r.tail) for r in ex.relations}
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "Heron reaches new results on tasks including SQuAD and TriviaQA.",
+        "Heron is evaluated across three benchmarks: SQuAD, TriviaQA and HotpotQA.",
+        "We test Heron on SQuAD, TriviaQA, and HotpotQA.",
+    ],
+)
+def test_evaluates_on_lists(nlp, abstract):
+    found = rels(nlp, "Heron: Reading", abstract)
+    assert {("evaluates_on", "Heron", "SQuAD"), ("evaluates_on", "Heron", "TriviaQA")} <= found
+
+
+def test_novel_thing_with_acronym_is_proposed(nlp):
+    found = rels(
+        nlp,
+        "Slides",
+        "We elaborate a novel MIL framework with slide-level instance embedding (SLIE-MIL).",
+    )
+    assert ("proposes", "PAPER", "SLIE-MIL") in found
+
+
+def test_namely_lists_proposals_but_not_plain_words(nlp):
+    found = rels(nlp, "Routing", "Two designs follow, namely token routing and layer pruning.")
+    assert {("proposes", "PAPER", "token routing"), ("proposes", "PAPER", "layer pruning")} <= found
+    found = rels(nlp, "Languages", "We use data in three languages, namely English and Polish.")
+    assert not any(t == "proposes" for t, _, _ in found)
+
+
+def test_outperforms_needs_a_named_tail(nlp):
+    found = rels(nlp, "Heron: Reading", "Heron outperforms existing methods and prior approaches.")
+    assert not any(t == "outperforms" for t, _, _ in found)
+
+
+def test_outperforms_rule_is_the_trigger_id(nlp):
+    (ex,) = extract_papers(
+        [Paper(id="x", title="Heron: Reading", abstract="Heron is better than ColBERT.")], nlp
+    )
+    (r,) = [r for r in ex.relations if r.type.value == "outperforms"]
+    assert r.rule == "outperform-than"
