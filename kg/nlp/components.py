@@ -27,14 +27,17 @@ Extension values are plain JSON-able data so docs survive ``Doc.to_bytes``
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from kg.fsutil import write_bytes
 from kg.nlp import abbreviation, candidates, relations, resolve
-from kg.nlp.resources import Resources, load_resources
+from kg.nlp.resources import DATA_DIR, DATA_FILES, Resources, load_resources
 from kg.nlp.sentences import sentence_bounds
 from kg.records import EntityType
 
@@ -105,6 +108,34 @@ class Sentencizer:
         return doc
 
 
+class RuleComponent:
+    """Base of the components that read ``kg/data``: the files are loaded once per
+    process (:func:`~kg.nlp.resources.load_resources`) and saved with the pipeline,
+    so ``nlp.to_disk`` + ``spacy.load`` keeps the very rules it was saved with."""
+
+    def __init__(self, nlp: Language, name: str, data_dir: str | None):
+        self.nlp = nlp
+        self.name = name
+        self.data_dir = data_dir
+        self._setup(load_resources(data_dir))
+
+    def _setup(self, res: Resources) -> None:
+        """Build matchers and lookups from ``res`` (subclasses extend)."""
+        self.res = res
+
+    def to_disk(self, path: str | Path, *, exclude=()) -> None:
+        src = Path(self.data_dir) if self.data_dir else DATA_DIR
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in DATA_FILES:
+            write_bytes(out / name, (src / name).read_bytes())
+
+    def from_disk(self, path: str | Path, *, exclude=()) -> RuleComponent:
+        self.data_dir = str(path)
+        self._setup(load_resources(self.data_dir))
+        return self
+
+
 def plural_variants(surfaces: tuple[str, ...]) -> list[str]:
     """The surfaces and the plurals of those ending in a lower-case word
     ("diffusion model" -> "diffusion models", "accuracy" -> "accuracies")."""
@@ -119,24 +150,24 @@ def plural_variants(surfaces: tuple[str, ...]) -> list[str]:
     return out
 
 
-class Gazetteer:
+class Gazetteer(RuleComponent):
     """Known entities with a PhraseMatcher; writes ``doc.spans["kg_gazetteer"]``.
 
     Case-insensitive (``LOWER``) unless the entry is flagged ``cs``; a matched
     model name is extended over a following size/version ("Llama 3 8B").
     """
 
-    def __init__(self, nlp: Language, name: str, data_dir: str | None):
-        self.name = name
-        self.res: Resources = load_resources(data_dir)
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+    def _setup(self, res: Resources) -> None:
+        self.res = res
+        vocab, make_doc = self.nlp.vocab, self.nlp.make_doc
+        self.lower = PhraseMatcher(vocab, attr="LOWER")
+        self.exact = PhraseMatcher(vocab, attr="ORTH")
         self.entries = {}
-        for i, entry in enumerate(self.res.gazetteer):
+        for i, entry in enumerate(res.gazetteer):
             key = f"kg_gaz_{i}"
-            self.entries[nlp.vocab.strings.add(key)] = entry
+            self.entries[vocab.strings.add(key)] = entry
             matcher = self.exact if entry.case_sensitive else self.lower
-            matcher.add(key, [nlp.make_doc(s) for s in plural_variants(entry.surfaces)])
+            matcher.add(key, [make_doc(s) for s in plural_variants(entry.surfaces)])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
@@ -178,21 +209,23 @@ class Abbreviations:
         return doc
 
 
-class Candidates:
+class Candidates(RuleComponent):
     """Name-shaped words, head-noun phrases, cued names and abbreviation pairs;
     writes ``doc._.kg_candidates``."""
 
     def __init__(self, nlp: Language, name: str, data_dir: str | None, max_modifiers: int):
-        self.name = name
-        self.res = load_resources(data_dir)
-        self.head_re = candidates.head_regex(self.res.heads)
-        self.head_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.head_ids = {}
-        for head in self.res.heads:
-            self.head_ids[nlp.vocab.strings.add(f"kg_head_{head}")] = head
-            self.head_matcher.add(f"kg_head_{head}", [nlp.make_doc(head)])
-        self.named_re = self.res.trigger_regex("named")
         self.max_modifiers = max_modifiers
+        super().__init__(nlp, name, data_dir)
+
+    def _setup(self, res: Resources) -> None:
+        self.res = res
+        self.head_re = candidates.head_regex(res.heads)
+        self.head_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.head_ids = {}
+        for head in res.heads:
+            self.head_ids[self.nlp.vocab.strings.add(f"kg_head_{head}")] = head
+            self.head_matcher.add(f"kg_head_{head}", [self.nlp.make_doc(head)])
+        self.named_re = res.trigger_regex("named")
 
     def _head_hits(self, doc: Doc) -> list[tuple[int, int, str]]:
         hits = []
@@ -261,14 +294,13 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-class Entities:
+class Entities(RuleComponent):
     """Resolve candidates into the paper's entities (:mod:`kg.nlp.resolve`);
     writes ``doc.spans["kg_entities"]`` and ``doc._.kg_entities``."""
 
-    def __init__(self, nlp: Language, name: str, data_dir: str | None):
-        self.name = name
-        self.res = load_resources(data_dir)
-        self.gaz_keys = resolve.gazetteer_keys(self.res)
+    def _setup(self, res: Resources) -> None:
+        self.res = res
+        self.gaz_keys = resolve.gazetteer_keys(res)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -317,12 +349,8 @@ def groups_from_doc(doc: Doc) -> dict[str, resolve.Group]:
     return groups
 
 
-class Relations:
+class Relations(RuleComponent):
     """Sentence-level relation rules (:mod:`kg.nlp.relations`); writes ``doc._.kg_relations``."""
-
-    def __init__(self, nlp: Language, name: str, data_dir: str | None):
-        self.name = name
-        self.res = load_resources(data_dir)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)

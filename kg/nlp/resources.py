@@ -37,6 +37,17 @@ from kg.link import normalize_name
 from kg.records import EntityType
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: The files :func:`load_resources` reads (and a saved pipeline keeps).
+DATA_FILES = (
+    "gazetteer.tsv",
+    "heads.tsv",
+    "cue_nouns.tsv",
+    "name_affixes.tsv",
+    "stop_terms.txt",
+    "modifier_stops.txt",
+    "verbs.txt",
+    "triggers.jsonl",
+)
 
 TRIGGER_KINDS = frozenset(
     {"proposes", "named", "novelty", "evaluates_on", "outperforms", "negation", "value"}

@@ -261,3 +261,15 @@ def test_a_metric_head_that_is_a_metric_takes_no_modifier(kg_nlp):
 def test_descriptive_abbreviation_is_not_an_entity(kg_nlp):
     ex = run(kg_nlp, "Labels", "We handle long-tailed (LT) data with partial labels (PL).")
     assert not {"LT", "PL"} & {a for e in ex.entities for a in e.aliases}
+
+
+def test_saved_pipeline_keeps_its_own_rules(kg_nlp, tmp_path):
+    path = tmp_path / "kg_pipeline"
+    kg_nlp.to_disk(path)
+    gaz = path / "kg_gazetteer" / "gazetteer.tsv"
+    assert gaz.exists() and (path / "kg_relations" / "triggers.jsonl").exists()
+    with gaz.open("a", encoding="utf-8") as f:
+        f.write("DATASET\tzorblax corpus\n")
+    loaded = spacy.load(path)
+    doc = loaded(paper_text("Zorb", "We test on the zorblax corpus."))
+    assert any(s.kb_id_ == "zorblax corpus" for s in doc.spans["kg_gazetteer"])
