@@ -44,6 +44,7 @@ _DESCRIPTIVE_TAIL_RE = re.compile(
     r"params?|layers?|tokens?|shot|dimensional|bit|bits|hours?|days?)$"
 )
 _TITLE_COMPOUND_RE = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]*)+$|^[A-Z][a-z]+(?:-[a-z]+)*$")
+_MATH_RE = re.compile(r"[()=<>{}|\\$]")
 _PLACEHOLDER_RE = re.compile(r"^(?:Our|My|The|This)[A-Z]|_|^\\")
 _POSSESSIVE_RE = re.compile(r"(?:'s|\u2019s|')$")
 _URLISH_RE = re.compile(r"https?:|www\.|\.com|\.org|\.io|/")
@@ -79,6 +80,8 @@ def is_name_shaped(word: str) -> bool:
     if len(word) < 2 or _UNIT_RE.match(word) or word in _SHOUTED:
         return False
     if _TITLE_COMPOUND_RE.match(word) or _PLACEHOLDER_RE.search(word):
+        return False
+    if _MATH_RE.search(word) or ("^" in word and len(word) <= 3):  # "O(N^2)", "R^2"
         return False
     if _URLISH_RE.search(word):
         return False
