@@ -36,6 +36,8 @@ def test_name_shaped(word):
         "II",
         "https://x.io/A1",
         "2024",
+        "O(N^2)",
+        "R^2",
     ],
 )
 def test_not_name_shaped(word):

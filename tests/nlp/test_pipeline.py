@@ -46,6 +46,7 @@ def test_pipeline_components(kg_nlp):
         "Our method helps NLP and computer vision in artificial intelligence.",
         "We use deep learning and machine learning for training.",
         "Video-LLMs and an LLM-based judge are compared.",
+        "Accepted at NeurIPS 2023 and ICLR; trained on GPUs at OpenAI during COVID-19.",
     ],
 )
 def test_generic_classes_are_not_entities(kg_nlp, abstract):
