@@ -358,12 +358,13 @@ def _best_name(surfaces: list[str]) -> str:
 
 
 _PLAIN_WORD_RE = re.compile(r"^[A-Za-z][a-z]+$")
+_YEAR_TAIL_RE = re.compile(r"[\s'-]+(?:19|20)?\d\d$")  # "NeurIPS 2023", "ICLR'24"
 
 
 def is_generic(name: str, stop_terms: frozenset[str]) -> bool:
     """A stop term, or a plain word joined to one ("Video-LLMs", "image-LLM")."""
     norm = normalize_name(name)
-    if norm in stop_terms:
+    if norm in stop_terms or normalize_name(_YEAR_TAIL_RE.sub("", name)) in stop_terms:
         return True
     words = norm.split(" ")
     for i in range(1, len(words) - 1):  # "multilingual large language models"
