@@ -363,9 +363,12 @@ _YEAR_TAIL_RE = re.compile(r"[\s'-]+(?:19|20)?\d\d$")  # "NeurIPS 2023", "ICLR'2
 
 def is_generic(name: str, stop_terms: frozenset[str]) -> bool:
     """A stop term, or a plain word joined to one ("Video-LLMs", "image-LLM")."""
-    norm = normalize_name(name)
-    if norm in stop_terms or normalize_name(_YEAR_TAIL_RE.sub("", name)) in stop_terms:
+    # As written and lower-cased: stop_terms.txt is lower case, and plural stripping
+    # depends on case ("NeurIPS" must meet "neurips", "GPUs" must meet "gpu").
+    bare = _YEAR_TAIL_RE.sub("", name)
+    if any(normalize_name(n) in stop_terms for n in (name, name.lower(), bare, bare.lower())):
         return True
+    norm = normalize_name(name)
     words = norm.split(" ")
     for i in range(1, len(words) - 1):  # "multilingual large language models"
         if " ".join(words[i:]) in stop_terms and name.split(" ")[0].islower():
@@ -373,7 +376,7 @@ def is_generic(name: str, stop_terms: frozenset[str]) -> bool:
     parts = name.split("-")
     return (
         len(parts) > 1
-        and normalize_name(parts[-1]) in stop_terms
+        and normalize_name(parts[-1].lower()) in stop_terms
         and all(_PLAIN_WORD_RE.match(p) for p in parts[:-1])
     )
 
