@@ -71,6 +71,7 @@ def _strip_word(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@lru_cache(maxsize=1 << 16)
 def is_name_shaped(word: str) -> bool:
     """Whether a single word looks like a proper name of a model, dataset, method...
 
@@ -145,6 +146,7 @@ _MODIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z-]*[A-Za-z]$")
 _LY_KEEP = frozenset({"anomaly", "early", "family", "assembly"})
 
 
+@lru_cache(maxsize=1 << 16)
 def is_modifier(word: str, stops: frozenset[str]) -> bool:
     """Whether a word can sit before a head noun in a technique/task phrase: letters
     and hyphens, not a stop word, verb form or ``-ly`` adverb, at most one capital."""

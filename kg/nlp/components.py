@@ -27,6 +27,7 @@ Extension values are plain JSON-able data so docs survive ``Doc.to_bytes``
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 import numpy
@@ -81,6 +82,11 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
             bounds = [(0, len(doc_text(doc)))] if len(doc) else []
         doc.user_data[SENTS_KEY] = bounds
     return [tuple(b) for b in bounds]
+
+
+def _token_bounds(starts: list[int], start: int, end: int) -> tuple[int, int]:
+    """Token range covering characters ``[start, end)`` (``starts`` = token offsets)."""
+    return bisect_right(starts, start) - 1, bisect_left(starts, end)
 
 
 def _char_span(doc: Doc, start: int, end: int, **kw) -> Span | None:
@@ -314,6 +320,7 @@ class Entities(RuleComponent):
         introduced = relations.find_introduced(text, t_end, sents, mentions, groups, self.res)
         resolve.type_groups(text, t_end, groups, self.res, set(introduced))
         info, spans = {}, []
+        starts = doc.to_array("IDX").tolist()
         for key, g in groups.items():
             rule, sent = introduced.get(key, ("", (0, 0)))
             info[key] = {
@@ -326,9 +333,9 @@ class Entities(RuleComponent):
                 "sources": sorted(g.sources),
             }
             for s, e in g.mentions:
-                span = _char_span(doc, s, e, label=g.type.value, kb_id=key)
-                if span is not None:
-                    spans.append(span)
+                ts, te = _token_bounds(starts, s, e)
+                if te > ts:
+                    spans.append(Span(doc, ts, te, label=g.type.value, kb_id=key))
         doc._.kg_entities = info
         doc.spans["kg_entities"] = sorted(spans, key=lambda sp: (sp.start, sp.end))
         return doc

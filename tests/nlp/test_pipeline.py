@@ -274,3 +274,13 @@ def test_saved_pipeline_keeps_its_own_rules(kg_nlp, tmp_path):
     loaded = spacy.load(path)
     doc = loaded(paper_text("Zorb", "We test on the zorblax corpus."))
     assert any(s.kb_id_ == "zorblax corpus" for s in doc.spans["kg_gazetteer"])
+
+
+def test_entity_spans_cover_their_mentions(kg_nlp):
+    doc = kg_nlp(paper_text("Quokka: A Model", "Quokka (QK) beats GPT-4o, BERT-based tools."))
+    info = doc._.kg_entities
+    for span in doc.spans["kg_entities"]:
+        assert span.label_ == info[span.kb_id_]["type"]
+        assert any(
+            span.start_char <= s and e <= span.end_char for s, e in info[span.kb_id_]["mentions"]
+        )
