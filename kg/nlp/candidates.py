@@ -34,7 +34,6 @@ _GREEK = "\u0370-\u03ff"
 _SIZE_RE = re.compile(
     r"\s(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]|v\d+(?:\.\d+)*|(?:19|20)\d\d)(?![\w-]|\.\d)"
 )
-_VERSION_AFTER_RE = re.compile(r" \d+(?:\.\d+)?(?![\w%.-]|\.\d)")
 _UNIT_RE = re.compile(r"^\d+(?:\.\d+)?[A-Za-z]{1,2}$|^\d+[kKmMbB]?\+?$|^[IVX]+$")
 _DESCRIPTIVE_TAIL_RE = re.compile(
     r"-(?:based|like|style|specific|only|level|aware|free|guided|driven|powered|enhanced|centric|"
@@ -133,15 +132,6 @@ def extend_with_size(text: str, end: int) -> int:
     return m.end() if m else end
 
 
-def extend_with_version(text: str, end: int) -> int:
-    """Extend a family name over a bare version number ("Llama 3", "DALL-E 3"),
-    then over a size ("Llama 3 8B")."""
-    m = _VERSION_AFTER_RE.match(text, end)
-    if m:
-        end = m.end()
-    return extend_with_size(text, end)
-
-
 _MODIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z-]*[A-Za-z]$")
 _LY_KEEP = frozenset({"anomaly", "early", "family", "assembly"})
 
@@ -229,8 +219,8 @@ _NAMED_AFTER_RE = re.compile(
     rf"|({_CAP_WORD}(?:\s+(?:{_CAP_WORD}|\d+(?:\.\d+)?[BM]?))*))"
 )
 _TITLE_PREFIX_RE = re.compile(r"^\s*([^:?!]{1,40}?)\s*:\s+\S")
-
-
+_TITLE_GLUE = frozenset({"and", "or", "of", "the", "a", "an", "in", "on", "for", "to", "is", "are"})
+_GREEK_CHARS = frozenset(chr(c) for c in range(0x370, 0x400))
 _SUBTITLE_NAME_RE = re.compile(
     r":\s+An?\s+((?:[A-Z][\w-]*\s+){1,4}(?:Method|Framework|Approach|Algorithm))\b"
 )
@@ -288,10 +278,6 @@ def cued_names(
                 if sub:
                     out.append((sub.start(1), sub.end(1), "title-colon", EntityType.METHOD))
     return out
-
-
-_TITLE_GLUE = frozenset({"and", "or", "of", "the", "a", "an", "in", "on", "for", "to", "is", "are"})
-_GREEK_CHARS = frozenset(chr(c) for c in range(0x370, 0x400))
 
 
 def is_descriptive(long_form: str) -> bool:

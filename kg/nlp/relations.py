@@ -4,9 +4,12 @@ Reads the entity groups of :mod:`kg.nlp.resolve` and the trigger patterns of
 ``kg/data/triggers.jsonl``; every relation carries its evidence sentence and
 the id of the rule that made it.
 
-* proposes - the title prefix "X: ..."; "we propose/introduce/present ... X"
-  (the first name after the verb and names coordinated with it); "called /
-  dubbed / named X"; "our X" for a name no gazetteer knows.
+* proposes - the title prefix "X: ..." or subtitle "...: A Y Method";
+  "we propose/introduce/present ... X" (the first mention after the verb that
+  no gazetteer knows, that is not the object of a preposition nor a
+  descriptor as in "a new IFT dataset", and the mentions listed with it);
+  enumerations "(1) X ..., (2) Y"; "called / dubbed / namely X"; "a novel
+  ... X".
 * outperforms - "X outperforms/surpasses/beats Y", "better than Y",
   "improvement over Y", "+8.9% over Y"; never "comparable to", "on par with"
   (guideline A7). The head is the last model/method before the cue, or the
@@ -24,17 +27,12 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from kg.nlp.resolve import Group
+from kg.nlp.resolve import NAME_SOURCES, Group
 from kg.nlp.resources import Resources
 from kg.records import PAPER_HEAD, RELATION_SIGNATURES, EntityType, RelationType
 
 MM = frozenset({EntityType.MODEL, EntityType.METHOD})
 DB = frozenset({EntityType.DATASET, EntityType.BENCHMARK})
-NAME_SOURCES = frozenset(
-    {"shape", "named", "title-colon", "abbr-short", "abbr-long", "repeat", "cue-noun"}
-)
-
-_OUR_RE = re.compile(r"\bour\s+$", re.IGNORECASE)
 _SUBJECT_RE = re.compile(
     r"\b(?:our|we|it|this (?:model|method|approach|framework|work)|the proposed)\b", re.IGNORECASE
 )

@@ -1,15 +1,19 @@
 """From overlapping candidates to the entities of one paper (plain functions).
 
-Steps of :func:`resolve`:
+The steps, run in this order by the ``kg_entities`` component:
 
-1. drop generic names (``stop_terms.txt``; guideline rule 4, A1, A2);
-2. keep non-overlapping spans, longest first, then by source priority;
-3. find further exact occurrences of every kept surface form;
-4. group mentions that are the same thing: same :func:`kg.link.link_key`
-   (case, hyphens, spacing, plural), the same gazetteer entry, or a long
-   form and its abbreviation; different versions keep different keys;
-5. type each group by weighted evidence: gazetteer, cue nouns, the head
-   noun of a phrase or long form, spelling, the title's subtitle, context.
+1. :func:`drop_stops` - drop generic names (``stop_terms.txt``; guideline
+   rule 4, A1, A2);
+2. :func:`find_repeats` - further exact occurrences of name-like surfaces;
+3. :func:`select_spans` - non-overlapping spans, longest first, then by
+   source priority;
+4. :func:`group_mentions` - mentions of the same thing become one group:
+   same :func:`kg.link.link_key` (case, hyphens, spacing, plural), the same
+   gazetteer entry, a long form and its abbreviation, an acronym and the name
+   it abbreviates; different versions keep different keys (GPT-4 / GPT-4o);
+5. :func:`type_groups` - a type per group by weighted evidence: gazetteer,
+   cue nouns, the head noun of a phrase or long form, spelling, the title's
+   subtitle, context.
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ PRIORITY = {
     "shape": 4,
     "repeat": 5,
 }
+#: Sources that make a candidate a name (not a phrase or a known entity).
+NAME_SOURCES = frozenset(
+    {"shape", "named", "title-colon", "abbr-short", "abbr-long", "repeat", "cue-noun"}
+)
 #: Evidence weights of the typing step.
 W_GAZ, W_TITLE, W_CUE, W_HEAD, W_SUFFIX, W_CONTEXT, W_DEFAULT = 10, 6, 5, 4, 3, 2, 0.5
 
@@ -272,9 +280,6 @@ _APPOSITION_RE = re.compile(
     r"\)?\s*(?:,|:|\bis|\bas)\s+(?:a|an|the|our)\s+((?:[\w-]+\s+){0,4}?)([\w-]+)\b",
     re.IGNORECASE,
 )
-_NAME_SOURCES = frozenset(
-    {"shape", "named", "title-colon", "abbr-short", "abbr-long", "repeat", "cue-noun"}
-)
 _TITLE_MODEL_RE = re.compile(r"\bModel\b(?!s)")
 _TYPE_ORDER = {t: i for i, t in enumerate(EntityType)}
 
@@ -305,7 +310,7 @@ def type_groups(
     for g in groups.values():
         surfaces = [text[s:e] for s, e in g.mentions]
         g.introduced = g.key in introduced
-        name_like = bool(g.sources & _NAME_SOURCES) and not g.sources & {"gaz", "head"}
+        name_like = bool(g.sources & NAME_SOURCES) and not g.sources & {"gaz", "head"}
         for s, e in g.mentions if name_like else ():
             cue = type_evidence(text, s, e, res.cue_nouns) or apposition_type(
                 text, e, res.cue_nouns
