@@ -293,7 +293,7 @@ def _cands_from_doc(doc: Doc, text: str) -> list[resolve.Candidate]:
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and not text[s].isalnum() and text[s] not in "\u0370\u03ff^":
+    while s < e and not text[s].isalnum() and text[s] != "^":
         s += 1
     while e > s and text[e - 1] in " .,;:()[]\"'":
         e -= 1
