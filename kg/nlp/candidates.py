@@ -261,23 +261,29 @@ def cued_names(
             if e > s and len(text[s:e].split()) <= 6:
                 out.append((s, e, "named", None))
     if title_end > 0:
-        t = _TITLE_PREFIX_RE.match(text, 0, title_end)
-        if t:
-            prefix = t.group(1).strip()
-            words = prefix.split()
-            plain = not any(w.lower() in _TITLE_GLUE for w in words)
-            if (
-                plain
-                and 1 <= len(words) <= 3
-                and (prefix[:1].isupper() or prefix[:1] in _GREEK_CHARS)
-            ):
-                s = t.start(1)
-                out.append((s, s + len(prefix), "title-colon", None))
-            else:
-                sub = _SUBTITLE_NAME_RE.search(text, 0, title_end)
-                if sub:
-                    out.append((sub.start(1), sub.end(1), "title-colon", EntityType.METHOD))
+        prefix = _title_prefix_name(text, title_end)
+        if prefix is not None:
+            out.append((*prefix, "title-colon", None))
+        else:
+            sub = _SUBTITLE_NAME_RE.search(text, 0, title_end)
+            if sub:
+                out.append((sub.start(1), sub.end(1), "title-colon", EntityType.METHOD))
     return out
+
+
+def _title_prefix_name(text: str, title_end: int) -> tuple[int, int] | None:
+    """The span of a title prefix that is a name: one to three words before a colon,
+    capitalised, no glue words ("Lawma: ...", not "Pooling And Attention: ...")."""
+    t = _TITLE_PREFIX_RE.match(text, 0, title_end)
+    if not t:
+        return None
+    prefix = t.group(1).strip()
+    words = prefix.split()
+    if any(w.lower() in _TITLE_GLUE for w in words) or not 1 <= len(words) <= 3:
+        return None
+    if not (prefix[:1].isupper() or prefix[:1] in _GREEK_CHARS):
+        return None
+    return t.start(1), t.start(1) + len(prefix)
 
 
 def is_descriptive(long_form: str) -> bool:
