@@ -124,6 +124,12 @@ def test_proposes_from_title_prefix_and_typing_from_subtitle(kg_nlp):
             "TideCorpus",
             EntityType.DATASET,
         ),
+        (
+            "Tests",
+            "We have developed a Welsh benchmark, CymruQA, for testing.",
+            "CymruQA",
+            EntityType.BENCHMARK,
+        ),
     ],
 )
 def test_proposes_in_abstract(kg_nlp, title, abstract, name, etype):
