@@ -120,6 +120,10 @@ def _proposable(text: str, x: tuple[int, int, str], groups: dict[str, Group], cu
     )
 
 
+#: Substrings one of which every "named" trigger contains (see triggers.jsonl).
+_NAMED_HINTS = ("call", "name", "dub", "term", "coin", "denot", "refer", "our ")
+
+
 def find_introduced(
     text: str,
     title_end: int,
@@ -138,11 +142,17 @@ def find_introduced(
     named_re = res.trigger_regex("named")
     novelty_re = res.trigger_regex("novelty")
     out_re = res.trigger_regex("outperforms")
+    low = text.lower()
     for sent in sentences:
         lo, hi = sent
         ms = _in(mentions, lo, hi)
         if not ms:
             continue
+        # Cheap substring tests first: most sentences hold no cue at all (speed).
+        ls = low[lo:hi]
+        may_name = any(k in ls for k in _NAMED_HINTS)
+        may_propose = "we " in ls or "this " in ls
+        may_novel = "new" in ls or "novel" in ls
         if lo == 0 and title_end:
             first = ms[0]
             if first[0] <= 1 and text[first[1] : title_end].lstrip().startswith(":"):
@@ -151,14 +161,15 @@ def find_introduced(
                 if x[1] <= title_end and "title-colon" in groups[x[2]].sources:
                     add(x[2], "title-colon", sent)
         named_here = False
-        for m in named_re.finditer(text, lo, hi):
+        for m in named_re.finditer(text, lo, hi) if may_name else ():
             nxt = [x for x in ms if x[0] >= m.end() and x[0] - m.end() <= 3]
             if nxt and "gaz" not in groups[nxt[0][2]].sources:
                 add(nxt[0][2], "named", sent)
                 named_here = True
                 for x in _coordinated(text, ms, nxt[0]):  # "namely X and Y"
                     add(x[2], "named", sent)
-        for m in novelty_re.finditer(text, lo, hi):  # "a novel MIL framework ... (X-Net)"
+        # "a novel MIL framework ... (X-Net)"
+        for m in novelty_re.finditer(text, lo, hi) if may_novel else ():
             outs = out_re.search(text, m.end(), hi)
             limit = min(m.end() + 80, outs.start() if outs else hi)
             pick = [
@@ -170,7 +181,7 @@ def find_introduced(
             ]
             if pick:
                 add(pick[0][2], "novel-x", sent)
-        for m in propose_re.finditer(text, lo, hi):
+        for m in propose_re.finditer(text, lo, hi) if may_propose else ():
             after = [x for x in ms if x[0] >= m.end()]
             enumerated = [x for x in after if _ENUM_BEFORE_RE.search(text, m.end(), x[0])]
             for x in enumerated:

@@ -81,12 +81,12 @@ class Group:
 def select_spans(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates: longest first, then by source priority, then leftmost."""
     order = sorted(cands, key=lambda c: (-(c.end - c.start), PRIORITY[c.source], c.start))
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((c.end for c in cands), default=0))
     kept = []
     for c in order:
-        if any(c.start < e and s < c.end for s, e in taken):
+        if 1 in taken[c.start : c.end]:
             continue
-        taken.append((c.start, c.end))
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         kept.append(c)
     return sorted(kept, key=lambda c: c.start)
 
@@ -366,6 +366,7 @@ _PLAIN_WORD_RE = re.compile(r"^[A-Za-z][a-z]+$")
 _YEAR_TAIL_RE = re.compile(r"[\s'-]+(?:19|20)?\d\d$")  # "NeurIPS 2023", "ICLR'24"
 
 
+@lru_cache(maxsize=1 << 16)
 def is_generic(name: str, stop_terms: frozenset[str]) -> bool:
     """A stop term, or a plain word joined to one ("Video-LLMs", "image-LLM")."""
     # As written and lower-cased: stop_terms.txt is lower case, and plural stripping
