@@ -323,6 +323,23 @@ EXAMPLES = {
 }
 
 
+def _add_logging_options(p: argparse.ArgumentParser, defaults: bool) -> None:
+    """-v/-q/--debug, accepted before and after the command name."""
+    g = p.add_argument_group("logging") if not defaults else p
+    kw = {} if defaults else {"default": argparse.SUPPRESS}
+    g.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        help="log more (repeatable)",
+        **({"default": 0} if defaults else kw),
+    )
+    g.add_argument("-q", "--quiet", action="store_true", help="log errors only", **kw)
+    g.add_argument(
+        "--debug", action="store_true", help="show a traceback on unexpected errors", **kw
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kg",
@@ -333,11 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Run 'kg COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"kg {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (repeatable)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="log errors only")
-    parser.add_argument(
-        "--debug", action="store_true", help="show a traceback on unexpected errors"
-    )
+    _add_logging_options(parser, defaults=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name, help_text, func):
@@ -349,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=_Formatter,
         )
         p.set_defaults(func=func)
+        _add_logging_options(p, defaults=False)
         return p
 
     p = add(
