@@ -224,9 +224,8 @@ _GREEK_CHARS = frozenset(chr(c) for c in range(0x370, 0x400))
 _SUBTITLE_NAME_RE = re.compile(
     r":\s+An?\s+((?:[A-Z][\w-]*\s+){1,4}(?:Method|Framework|Approach|Algorithm))\b"
 )
-_CAPS_BEFORE_CUE_RE = re.compile(
-    r"(?<![\w-])((?:[A-Z][\w.+-]*\s+){2,4})(datasets?|benchmarks?|corpus|corpora)\b"
-)
+_CUE_AFTER_CAPS_RE = re.compile(r"\b(datasets?|benchmarks?|corpus|corpora)\b")
+_CAPS_BEFORE_RE = re.compile(r"(?<![\w-])((?:[A-Z][\w.+-]*\s+){2,4})$")
 
 
 def cued_names(
@@ -246,11 +245,14 @@ def cued_names(
     Returns ``(start, end, rule id, type or None)``.
     """
     out: list[tuple[int, int, str, EntityType | None]] = []
-    for m in _CAPS_BEFORE_CUE_RE.finditer(text) if cue_nouns else ():
+    for cue in _CUE_AFTER_CAPS_RE.finditer(text) if cue_nouns else ():
+        m = _CAPS_BEFORE_RE.search(text, max(0, cue.start() - 80), cue.start())
+        if not m:
+            continue
         words = m.group(1).split()
         if any(is_name_shaped(w) for w in words) and not all(is_name_shaped(w) for w in words):
             s = m.start(1)
-            out.append((s, s + len(m.group(1).rstrip()), "cue-noun", cue_nouns[m.group(2)]))
+            out.append((s, s + len(m.group(1).rstrip()), "cue-noun", cue_nouns[cue.group(1)]))
     for m in named_re.finditer(text):
         if m.group().lower().startswith("namely"):
             continue  # "namely English, Japanese": lists, not new names
