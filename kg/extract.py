@@ -9,6 +9,7 @@ and mention offsets are mapped back to the field they fall in, so
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from kg.nlp import paper_text
@@ -22,6 +23,31 @@ from kg.records import (
     Relation,
     RelationType,
 )
+
+
+#: A run of this many non-space characters is not prose (and spaCy's tokenizer is
+#: quadratic on long punctuation runs such as "((((...").
+_LONG_RUN_RE = re.compile(r"\S{1000}")
+_SIMPLE_TOKEN_RE = re.compile(r"\w{1,100}|[^\w\s]|\s+")
+
+
+def safe_make_doc(nlp, text: str):
+    """``nlp.make_doc(text)``, or for text with a pathological run of non-space
+    characters a Doc from a simple linear tokenisation (same text, same offsets)."""
+    if not _LONG_RUN_RE.search(text):
+        return nlp.make_doc(text)
+    from spacy.tokens import Doc
+
+    words: list[str] = []
+    spaces: list[bool] = []
+    for m in _SIMPLE_TOKEN_RE.finditer(text):
+        tok = m.group()
+        if tok == " " and words and not spaces[-1] and not words[-1].isspace():
+            spaces[-1] = True
+            continue
+        words.append(tok)
+        spaces.append(False)
+    return Doc(nlp.vocab, words=words, spaces=spaces)
 
 
 def _mention(paper: Paper, start: int, end: int) -> Mention | None:
@@ -108,7 +134,7 @@ def extract_papers(
 
     def make_doc(paper: Paper):
         text = paper_text(paper.title, paper.abstract)
-        doc = nlp.make_doc(text)
+        doc = safe_make_doc(nlp, text)
         doc.user_data[TEXT_KEY] = text  # saves rebuilding it from the tokens
         return doc, paper
 

@@ -92,3 +92,28 @@ def test_parallel_equals_serial(nlp, extractions):
 def test_builds_a_pipeline_when_none_is_given():
     (ex,) = extract_papers(PAPERS[:1])
     assert any(e.name == "Quokka" for e in ex.entities)
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "See " + "(" * 30000 + "x" + ")" * 30000 + " and GPT-4 on COCO.",  # tokenizer worst case
+        "1" * 200000 + " GPT-4 on COCO.",  # long digit run (regex worst case)
+        "AB" * 50000 + " GPT-4 on COCO.",  # a 100k-character 'name'
+    ],
+)
+def test_pathological_text_is_fast_and_keeps_offsets(nlp, abstract):
+    import time
+
+    from kg.extract import safe_make_doc
+    from kg.nlp import paper_text
+
+    paper = Paper(id="p", title="Stress", abstract=abstract)
+    assert safe_make_doc(nlp, paper_text("Stress", abstract)).text == paper_text("Stress", abstract)
+    start = time.perf_counter()
+    (ex,) = extract_papers([paper], nlp)
+    assert time.perf_counter() - start < 5
+    assert {e.name for e in ex.entities} == {"GPT-4", "COCO"}
+    for e in ex.entities:
+        for m in e.mentions:
+            assert ex.paper.field_text(m.field)[m.start : m.end] == m.text

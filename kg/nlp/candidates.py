@@ -27,7 +27,10 @@ from kg.records import EntityType
 _WORD_RE = re.compile(r"\S+")
 # Words with two capitals, a capital and a digit, or a Greek letter and a hyphen: the only
 # ones :func:`is_name_shaped` can accept (a C-speed pre-filter).
-_NAMEISH_RE = re.compile(r"(?<!\S)(?=\S*?(?:[A-Z]\S*[A-Z0-9]|[0-9]\S*[A-Z]|[\u0370-\u03ff]-))\S+")
+# Bounded repeats: no quadratic work on a long run of digits in untrusted text.
+_NAMEISH_RE = re.compile(
+    r"(?<!\S)(?=\S{0,60}?(?:[A-Z]\S{0,60}?[A-Z0-9]|[0-9]\S{0,60}?[A-Z]|[\u0370-\u03ff]-))\S+"
+)
 _STRIP_LEFT = "\"'([{\u201c\u2018*"
 _STRIP_RIGHT = "\"'.,;:!?)]}\u201d\u2019*"
 _GREEK = "\u0370-\u03ff"
@@ -77,7 +80,7 @@ def is_name_shaped(word: str) -> bool:
     >>> [is_name_shaped(w) for w in ("GPT-4o", "ImageNet", "γ-MoD", "Loki", "7B", "ALL")]
     [True, True, True, False, False, False]
     """
-    if len(word) < 2 or _UNIT_RE.match(word) or word in _SHOUTED:
+    if not 2 <= len(word) <= 60 or _UNIT_RE.match(word) or word in _SHOUTED:
         return False
     if _TITLE_COMPOUND_RE.match(word) or _PLACEHOLDER_RE.search(word):
         return False
