@@ -24,7 +24,6 @@ from kg.records import (
     RelationType,
 )
 
-
 #: A run of this many non-space characters is not prose (and spaCy's tokenizer is
 #: quadratic on long punctuation runs such as "((((...").
 _LONG_RUN_RE = re.compile(r"\S{1000}")
