@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import time
 from collections.abc import Callable
@@ -65,6 +66,9 @@ CONNECT_ATTEMPTS = 3
 #: FalkorDB crashes on a statement (query text + spliced parameters) of 4 KiB or more.
 FALKORDB_STATEMENT_LIMIT = 4096
 _FALKORDB_MARGIN = 160
+
+#: URI schemes of the Bolt protocol (the driver's http:// preview is not used).
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 NEO4J = "neo4j"
 FALKORDB = "falkordb"
@@ -142,6 +146,17 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(text).split())[:300]
 
 
+def _reason(exc: Exception) -> str:
+    """The short cause of a connection failure."""
+    text = _one_line(exc)
+    match = re.search(r"reason (\[Errno[^\]]*\] )?([^)]+)\)", text)
+    if match:
+        return match.group(2).strip().lower()
+    if "handshake" in text.lower() or "timed out" in text.lower():
+        return "no Bolt answer before the timeout"
+    return text
+
+
 def _connect_error(exc: Exception, uri: str, user: str | None, database: str | None):
     from neo4j import exceptions as nx_exc
 
@@ -158,7 +173,7 @@ def _connect_error(exc: Exception, uri: str, user: str | None, database: str | N
         )
     if isinstance(exc, (nx_exc.ServiceUnavailable, nx_exc.SessionExpired, OSError)):
         return ExportError(
-            f"cannot reach a Neo4j server at {uri} ({_one_line(exc)}): check --neo4j-uri "
+            f"cannot reach a Neo4j server at {uri} ({_reason(exc)}): check --neo4j-uri "
             "and that the server is running"
         )
     return ExportError(
@@ -286,6 +301,12 @@ def connect(uri=None, user=None, password=None, database=None) -> BoltSession:
         from neo4j import exceptions as nx_exc
     except ImportError as exc:  # pragma: no cover - neo4j is a dependency
         raise ExportError("the neo4j driver is not installed: pip install neo4j") from exc
+    scheme = urlsplit(uri).scheme
+    if scheme not in BOLT_SCHEMES:
+        raise ExportError(
+            f"invalid Neo4j URI {uri!r}: use one of {', '.join(BOLT_SCHEMES)}, "
+            "e.g. bolt://localhost:7687"
+        )
     auth = (user or "neo4j", password or "") if (user or password) else None
     try:
         driver = GraphDatabase.driver(
@@ -344,24 +365,33 @@ def ensure_schema(session: BoltSession) -> str:
 
 
 def _union(prop: str) -> str:
+    """``<prop>``: the server's list with the row's new items appended."""
     return (
-        f"n.{prop} = reduce(acc = coalesce(n.{prop}, []), x IN row.{prop} | "
-        "CASE WHEN x IN acc THEN acc ELSE acc + x END)"
+        f"reduce(acc = coalesce(n.{prop}, []), x IN row.{prop} | "
+        f"CASE WHEN x IN acc THEN acc ELSE acc + x END) AS {prop}"
     )
 
 
 PAPER_QUERY = f"UNWIND $rows AS row MERGE (n:{PAPER_LABEL} {{id: row.id}}) SET n += row"
 
+_ENTITY_LISTS = ("aliases", "papers", "introducedBy")
+
 
 def entity_query(label: str) -> str:
-    """MERGE entities of one label; list properties become unions."""
+    """MERGE entities of one label; list properties become unions.
+
+    Derived values are computed before the ``SET`` (FalkorDB does not read back
+    properties set earlier in the same statement on a node it just created).
+    """
     if label not in NODE_LABELS or label in (PAPER_LABEL, ENTITY_LABEL):
         raise ValueError(f"not an entity label: {label!r}")
-    lists = ", ".join(_union(p) for p in ("aliases", "papers", "introducedBy"))
+    unions = ", ".join(_union(p) for p in _ENTITY_LISTS)
+    sets = ", ".join(f"n.{p} = {p}" for p in _ENTITY_LISTS)
     return (
         f"UNWIND $rows AS row MERGE (n:{ENTITY_LABEL}:{label} {{id: row.id}}) "
-        f"SET n.name = coalesce(n.name, row.name), n.type = row.type, {lists} "
-        "SET n.paperCount = size(n.papers)"
+        f"WITH n, row, {unions} "
+        f"SET n.name = coalesce(n.name, row.name), n.type = row.type, {sets}, "
+        "n.paperCount = size(papers)"
     )
 
 
@@ -383,13 +413,14 @@ def claims_query(rtype: str, head_label: str) -> str:
 
     if rtype not in CLAIM_REL_TYPES or head_label not in (PAPER_LABEL, ENTITY_LABEL):
         raise ValueError(f"not a claim relationship: {rtype!r} from {head_label!r}")
-    sets = ", ".join(f"r.{p} = [i IN keep | r.{p}[i]] + row.{p}" for p in CLAIM_LISTS)
+    kept = ", ".join(f"[i IN keep | r.{p}[i]] + row.{p} AS {p}" for p in CLAIM_LISTS)
+    sets = ", ".join(f"r.{p} = {p}" for p in CLAIM_LISTS)
     return (
         _match_ends(rtype, head_label) + " WITH r, row, coalesce(r.papers, []) AS old "
         "WITH r, row, [i IN range(0, size(old) - 1) WHERE NOT old[i] IN row.papers] AS keep "
-        f"SET {sets} "
-        "SET r.support = size(r.papers), "
-        "r.confidence = reduce(m = 0.0, c IN r.confidences | CASE WHEN c > m THEN c ELSE m END)"
+        f"WITH r, {kept} "
+        f"SET {sets}, r.support = size(papers), "
+        "r.confidence = reduce(m = 0.0, c IN confidences | CASE WHEN c > m THEN c ELSE m END)"
     )
 
 

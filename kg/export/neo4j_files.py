@@ -25,11 +25,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import networkx as nx
 
+from kg.errors import DataFileError
 from kg.export.cypher import (
     CLAIM_LISTS,
     ENTITY_LABEL,
@@ -97,6 +100,69 @@ CSV_FILES = ("papers.csv", "entities.csv", "mentions.csv", "claims.csv")
 
 def _data_text(name: str) -> str:
     return resources.files("kg").joinpath("data", "neo4j", name).read_text(encoding="utf-8")
+
+
+# --- cookbook ----------------------------------------------------------------------
+
+_PARAM_RE = re.compile(r"^:param\s+(\w+)\s*=>\s*(.+?)\s*;?\s*$")
+_TITLE_RE = re.compile(r"^//\s*(\d+)\.\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class CookbookQuery:
+    """One query of ``queries.cypher`` with its default parameters."""
+
+    number: int
+    title: str
+    query: str
+    params: dict
+    neo4j_only: bool = False
+
+
+def _param_value(text: str, where: str):
+    """A ``:param`` value: a single-quoted string, an integer or a float."""
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return re.sub(r"\\(.)", r"\1", text[1:-1])
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    raise DataFileError(f"{where}: :param value {text!r} is not a quoted string or a number")
+
+
+def read_cookbook(text: str | None = None, name: str = "queries.cypher") -> list[CookbookQuery]:
+    """Parse the query cookbook (default: the bundled ``queries.cypher``).
+
+    Queries are separated by ``// ----`` lines; each starts with a numbered
+    comment title, optional ``// neo4j-only`` and ``:param name => value``
+    lines, then the query ending with ``;``.
+    """
+    text = _data_text("queries.cypher") if text is None else text
+    out: list[CookbookQuery] = []
+    blocks = re.split(r"^// -{10,}\s*$", text, flags=re.M)
+    line_no = text[: len(blocks[0])].count("\n") + 1
+    for block in blocks[1:]:
+        title, number, params, body, only = "", 0, {}, [], False
+        for i, line in enumerate(block.splitlines()):
+            where = f"{name}:{line_no + i}"
+            stripped = line.strip()
+            if match := _TITLE_RE.match(stripped):
+                number, title = int(match.group(1)), match.group(2)
+            elif stripped == "// neo4j-only":
+                only = True
+            elif match := _PARAM_RE.match(stripped):
+                params[match.group(1)] = _param_value(match.group(2), where)
+            elif stripped and not stripped.startswith("//"):
+                body.append(line)
+        line_no += block.count("\n")
+        query = "\n".join(body).strip().rstrip(";").strip()
+        if not query or not number:
+            raise DataFileError(
+                f"{name}:{line_no}: a cookbook entry needs a numbered title and a query"
+            )
+        out.append(CookbookQuery(number, title, query, params, only))
+    return out
 
 
 # --- CSV ---------------------------------------------------------------------

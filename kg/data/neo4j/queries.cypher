@@ -162,10 +162,10 @@ ORDER BY papers DESC, name;
 // ---------------------------------------------------------------------------
 // 18. How are two entities connected? Shortest path through papers and claims.
 // neo4j-only
-:param from => 'GPT-4o'
-:param to => 'MMNeedle'
+:param fromName => 'GPT-4o'
+:param toName => 'MMNeedle'
 MATCH (a:Entity), (b:Entity)
-WHERE toLower(a.name) = toLower($from) AND toLower(b.name) = toLower($to)
+WHERE toLower(a.name) = toLower($fromName) AND toLower(b.name) = toLower($toName)
 MATCH path = shortestPath((a)-[*..6]-(b))
 RETURN [n IN nodes(path) | coalesce(n.name, n.id)] AS hops, [r IN relationships(path) | type(r)] AS via;
 
