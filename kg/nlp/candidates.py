@@ -102,10 +102,11 @@ def is_name_shaped(word: str) -> bool:
 
 
 def _trim_descriptive_tail(text: str, start: int, end: int) -> int:
-    """Drop lower-case descriptive hyphen tails: "BERT-based" -> "BERT"."""
+    """Drop lower-case descriptive hyphen tails: "BERT-based" -> "BERT",
+    "0.4B-parameter" -> "0.4B" (then no name)."""
     while True:
         m = _DESCRIPTIVE_TAIL_RE.search(text, start, end)
-        if not m or not is_name_shaped(text[start : m.start()]):
+        if not m or m.start() == start:
             return end
         end = m.start()
 
@@ -228,7 +229,7 @@ _SUBTITLE_NAME_RE = re.compile(
     r":\s+An?\s+((?:[A-Z][\w-]*\s+){1,4}(?:Method|Framework|Approach|Algorithm))\b"
 )
 _CUE_AFTER_CAPS_RE = re.compile(r"\b(datasets?|benchmarks?|corpus|corpora)\b")
-_CAPS_BEFORE_RE = re.compile(r"(?<![\w-])((?:[A-Z][\w.+-]*\s+){2,4})$")
+_CAPS_BEFORE_RE = re.compile(r"(?<![\w-])((?:[A-Z][\w+-]*(?:\.\w+)*\s+){2,4})$")
 
 
 def cued_names(

@@ -347,13 +347,18 @@ def _vote_compound(g: Group, surfaces: list[str], by_surface: dict[str, Group]) 
                     g.votes[etype] += W_SUFFIX + 1
 
 
+_BARE_ACRONYM_RE = re.compile(r"^[A-Z]{2,6}s?$")
+
+
 def _default_type(g: Group, surfaces: list[str]) -> EntityType:
     """No evidence: an abbreviated lower-case phrase is a TASK ("multi-image instruction
-    (MII)"), an abbreviated capitalised one a METHOD; a name the paper proposes is a
-    METHOD; any other name a MODEL."""
+    (MII)"), an abbreviated capitalised one a METHOD; a name the paper proposes or a
+    bare acronym ("MLE") is a METHOD; any other name ("Nemotron-4") a MODEL."""
     if "abbr-long" in g.sources:
         return EntityType.TASK if any(s[:1].islower() for s in surfaces) else EntityType.METHOD
-    return EntityType.METHOD if g.introduced else EntityType.MODEL
+    if g.introduced or any(_BARE_ACRONYM_RE.match(s) for s in surfaces):
+        return EntityType.METHOD
+    return EntityType.MODEL
 
 
 def _best_name(surfaces: list[str]) -> str:
@@ -376,8 +381,9 @@ def is_generic(name: str, stop_terms: frozenset[str]) -> bool:
         return True
     norm = normalize_name(name)
     words = norm.split(" ")
+    plain = all(_PLAIN_WORD_RE.match(p) for p in name.split(" ")[0].split("-"))
     for i in range(1, len(words) - 1):  # "multilingual large language models"
-        if " ".join(words[i:]) in stop_terms and name.split(" ")[0].islower():
+        if " ".join(words[i:]) in stop_terms and plain:
             return True
     parts = name.split("-")
     return (
