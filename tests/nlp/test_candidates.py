@@ -53,6 +53,10 @@ def test_names_keep_versions_and_sizes_and_drop_descriptive_tails():
     assert _names(text) == ["ZetaLM-2 7B", "ZetaLM-2", "BERT", "QuoraBench"]
 
 
+def test_unit_with_descriptive_tail_is_not_a_name():
+    assert _names("a 0.4B-parameter encoder and a 7B-sized GPT-4-generated set") == ["GPT-4"]
+
+
 def test_versions_stay_apart():
     assert _names("OrcaVL-4 and OrcaVL-4o and OrcaVL-4V") == ["OrcaVL-4", "OrcaVL-4o", "OrcaVL-4V"]
 

@@ -290,3 +290,13 @@ def test_entity_spans_cover_their_mentions(kg_nlp):
         assert any(
             span.start_char <= s and e <= span.end_char for s, e in info[span.kb_id_]["mentions"]
         )
+
+
+def test_capitalised_names_do_not_cross_sentences(kg_nlp):
+    ex = run(kg_nlp, "Data", "We survey LLMs. The datasets are listed.")
+    assert ents(ex) == {}
+
+
+def test_bare_acronym_without_evidence_is_a_method(kg_nlp):
+    ex = run(kg_nlp, "Captions", "Training with XLE improves captions.")
+    assert ents(ex) == {"XLE": EntityType.METHOD}
