@@ -36,6 +36,7 @@ DB = frozenset({EntityType.DATASET, EntityType.BENCHMARK})
 _SUBJECT_RE = re.compile(
     r"\b(?:our|we|it|this (?:model|method|approach|framework|work)|the proposed)\b", re.IGNORECASE
 )
+_WHERE_RE = re.compile(r"\s(?:on|in|across|at|for|using|under|with|while)\s", re.IGNORECASE)
 _CLAUSE_END_RE = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bhowever\b", re.IGNORECASE)
 _COORD_RE = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+&\s+|\s+as well as\s+)$")
 
@@ -322,7 +323,11 @@ def find_relations(
                 heads = own_mm
             clause = _CLAUSE_END_RE.search(text, m.end(), hi)
             stop = clause.start() if clause else hi
-            tails = [x[2] for x in mm if x[0] >= m.end() and x[1] <= stop]
+            tails = [x for x in mm if x[0] >= m.end() and x[1] <= stop]
+            if tails:  # "better than Y on D, E" - what follows "on" is not compared
+                where = _WHERE_RE.search(text, tails[0][1], stop)
+                stop = where.start() if where else stop
+            tails = [x[2] for x in tails if x[1] <= stop]
             value = _pick_value(text, m.start(), stop, value_re)
             rule = res.trigger_id("outperforms", text, m.start())
             for h in heads:

@@ -81,3 +81,9 @@ def test_outperforms_rule_is_the_trigger_id(nlp):
     )
     (r,) = [r for r in ex.relations if r.type.value == "outperforms"]
     assert r.rule == "outperform-than"
+
+
+def test_what_follows_on_is_not_compared(nlp):
+    found = rels(nlp, "Lark: Adapters", "Lark is better than DoRA on RoBERTa and GPT-2.")
+    assert ("outperforms", "Lark", "DoRA") in found
+    assert not {("outperforms", "Lark", "RoBERTa"), ("outperforms", "Lark", "GPT-2")} & found
