@@ -27,6 +27,7 @@ fit is shortened, counted in :attr:`PushSummary.truncated`).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import socket
@@ -284,6 +285,13 @@ def _probe(driver, database: str | None) -> str:
     raise last
 
 
+def _quiet_driver_log() -> None:
+    """Keep the driver's retry warnings off stderr unless logging is configured."""
+    logger = logging.getLogger("neo4j")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+
+
 def connect(uri=None, user=None, password=None, database=None) -> BoltSession:
     """Open a :class:`BoltSession` (settings default to the ``NEO4J_*`` variables).
 
@@ -307,6 +315,7 @@ def connect(uri=None, user=None, password=None, database=None) -> BoltSession:
             f"invalid Neo4j URI {uri!r}: use one of {', '.join(BOLT_SCHEMES)}, "
             "e.g. bolt://localhost:7687"
         )
+    _quiet_driver_log()
     auth = (user or "neo4j", password or "") if (user or password) else None
     try:
         driver = GraphDatabase.driver(

@@ -1,0 +1,79 @@
+"""Helpers of the Neo4j integration tests: a FalkorDB server, counts, gold graphs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "scripts" / "falkordb.sh"
+GOLD = REPO.parent / "shared" / "gold" / "seed-dev.jsonl"
+
+
+def start_falkordb(folder: Path, password: str | None = None) -> str:
+    """Start FalkorDB with scripts/falkordb.sh; return its bolt:// URI."""
+    env = dict(os.environ)
+    env.pop("FALKORDB_PASSWORD", None)
+    if password:
+        env["FALKORDB_PASSWORD"] = password
+    done = subprocess.run(
+        ["bash", str(SCRIPT), "start", str(folder)], capture_output=True, text=True, env=env
+    )
+    if done.returncode != 0:
+        pytest.fail(f"could not start FalkorDB: {done.stderr.strip()}")
+    return done.stdout.strip().splitlines()[-1].split("=", 1)[1]
+
+
+def stop_falkordb(folder: Path) -> None:
+    subprocess.run(["bash", str(SCRIPT), "stop", str(folder)], capture_output=True, text=True)
+
+
+def server_counts(session) -> tuple[dict[str, int], dict[str, int]]:
+    """Nodes per label and relationships per type on the server."""
+    labels = session.read("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS c")
+    types = session.read("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS c")
+    return (
+        dict(sorted((r["label"], r["c"]) for r in labels)),
+        dict(sorted((r["type"], r["c"]) for r in types)),
+    )
+
+
+def gold_extractions() -> list:
+    """Hand-made extractions from the adjudicated gold annotations (one per paper)."""
+    from kg.records import Entity, EntityType, Extraction, Mention, Paper, Relation, RelationType
+
+    if not GOLD.exists():
+        pytest.skip(f"{GOLD} is missing")
+    out = []
+    with open(GOLD, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            entities = tuple(
+                Entity(
+                    id="",
+                    name=e["name"],
+                    type=EntityType(e["type"]),
+                    aliases=tuple(e["aliases"]),
+                    introduced=e["introduced"],
+                    mentions=tuple(Mention(a, "abstract", 0, len(a)) for a in e["aliases"]),
+                )
+                for e in d["entities"]
+            )
+            relations = tuple(
+                Relation(
+                    RelationType(r["type"]),
+                    r["head"],
+                    r["tail"],
+                    evidence=f"{r['head']} {r['type']} {r['tail']} (paper {d['n']})",
+                    rule="gold",
+                    confidence=0.9,
+                )
+                for r in d["relations"]
+            )
+            paper = Paper(str(d["n"]), d["title"], f"Abstract of paper {d['n']}.", year=2024)
+            out.append(Extraction(paper, entities, relations))
+    return out
