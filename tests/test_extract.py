@@ -117,3 +117,26 @@ def test_pathological_text_is_fast_and_keeps_offsets(nlp, abstract):
     for e in ex.entities:
         for m in e.mentions:
             assert ex.paper.field_text(m.field)[m.start : m.end] == m.text
+
+
+def test_output_does_not_depend_on_hash_seed():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import json; from kg.extract import extract_papers; from kg.records import Paper\n"
+        "ps = [Paper(id='a', title='Quokka: A Model', abstract='Quokka (QK) beats GPT-4 and "
+        "BERT on GLUE and SQuAD with 90% accuracy; we also release QBench.')]\n"
+        "print(json.dumps([e.to_dict() for e in extract_papers(ps)], sort_keys=True))\n"
+    )
+    repo = Path(__file__).resolve().parent.parent
+    outs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(repo)}
+        run = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        outs.append(run.stdout)
+    assert outs[0] == outs[1] and "Quokka" in outs[0]
