@@ -277,12 +277,23 @@ class Candidates(RuleComponent):
         return doc
 
 
-def _cands_from_doc(doc: Doc, text: str) -> list[resolve.Candidate]:
+def _token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    """Start and end character offsets of every token (vectorised; no Token objects)."""
+    arr = doc.to_array(["IDX", "LENGTH"])
+    return arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist()
+
+
+def _cands_from_doc(doc: Doc, text: str, offsets) -> list[resolve.Candidate]:
     out = []
+    starts, ends = offsets
     for span in doc.spans.get("kg_gazetteer", ()):
         out.append(
             resolve.Candidate(
-                span.start_char, span.end_char, "gaz", EntityType(span.label_), span.kb_id_
+                starts[span.start],
+                ends[span.end - 1],
+                "gaz",
+                EntityType(span.label_),
+                span.kb_id_,
             )
         )
     for start, end, label, source in doc._.kg_candidates or ():
@@ -312,7 +323,8 @@ class Entities(RuleComponent):
         text = doc_text(doc)
         t_end = title_end(text)
         sents = _sentences(doc)
-        cands = resolve.drop_stops(text, _cands_from_doc(doc, text), self.res.stop_terms)
+        offsets = _token_offsets(doc) if len(doc) else ([], [])
+        cands = resolve.drop_stops(text, _cands_from_doc(doc, text, offsets), self.res.stop_terms)
         kept = resolve.select_spans(cands + resolve.find_repeats(text, cands))
         pairs = [tuple(p) for p in doc._.kg_abbreviations or ()]
         groups = resolve.group_mentions(text, kept, pairs, self.gaz_keys)
@@ -320,7 +332,7 @@ class Entities(RuleComponent):
         introduced = relations.find_introduced(text, t_end, sents, mentions, groups, self.res)
         resolve.type_groups(text, t_end, groups, self.res, set(introduced))
         info, spans = {}, []
-        starts = doc.to_array("IDX").tolist()
+        starts = offsets[0]
         for key, g in groups.items():
             rule, sent = introduced.get(key, ("", (0, 0)))
             info[key] = {
