@@ -368,6 +368,9 @@ def _best_name(surfaces: list[str]) -> str:
 
 
 _PLAIN_WORD_RE = re.compile(r"^[A-Za-z][a-z]+$")
+#: Last words of generic model classes: a plain word before one stays generic
+#: ("multilingual large language models"); not so for fields ("... machine learning").
+_CLASS_NOUNS = ("model", "network", "transformer", "llm", "mllm", "vlm")
 _YEAR_TAIL_RE = re.compile(r"[\s'-]+(?:19|20)?\d\d$")  # "NeurIPS 2023", "ICLR'24"
 
 
@@ -383,7 +386,8 @@ def is_generic(name: str, stop_terms: frozenset[str]) -> bool:
     words = norm.split(" ")
     plain = all(_PLAIN_WORD_RE.match(p) for p in name.split(" ")[0].split("-"))
     for i in range(1, len(words) - 1):  # "multilingual large language models"
-        if " ".join(words[i:]) in stop_terms and plain:
+        tail = " ".join(words[i:])
+        if plain and tail in stop_terms and tail.endswith(_CLASS_NOUNS):
             return True
     parts = name.split("-")
     return (

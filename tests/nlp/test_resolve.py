@@ -90,6 +90,7 @@ def test_acronym_links_to_name_but_not_to_its_version(res):
         ("LLMs", True),
         ("multilingual large language models", True),
         ("Multi-modality Large Language Models", True),
+        ("semi-supervised machine learning", False),
         ("Video-LLMs", True),
         ("NeurIPS 2024", True),
         ("GPUs", True),
