@@ -217,7 +217,7 @@ def head_hits(text: str, head_re: re.Pattern) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group().lower()) for m in head_re.finditer(text)]
 
 
-_CAP_WORD = rf"[A-Z{_GREEK}][\w{_GREEK}^@+.%\\-]*"
+_CAP_WORD = rf"[A-Z{_GREEK}][\w{_GREEK}^@+%\\-]*(?:\.\w+)*"  # "v1.5" but not "Name. Next"
 _NAMED_AFTER_RE = re.compile(
     rf"\s*(?:[\"\u201c\u2018']([^\"\u201d\u2019'\n]{{1,60}}?)\s*(?:\([^)\n]*\))?[\"\u201d\u2019']"
     rf"|({_CAP_WORD}(?:\s+(?:{_CAP_WORD}|\d+(?:\.\d+)?[BM]?))*))"

@@ -36,6 +36,19 @@ DB = frozenset({EntityType.DATASET, EntityType.BENCHMARK})
 _SUBJECT_RE = re.compile(
     r"\b(?:our|we|it|this (?:model|method|approach|framework|work)|the proposed)\b", re.IGNORECASE
 )
+_GENERIC_AFTER_RE = re.compile(
+    r"[\s-]+(?:based\s+\w+|(?:baselines|methods|models|approaches|techniques|algorithms|"
+    r"systems|variants|counterparts)\b)",
+    re.IGNORECASE,
+)
+
+
+def _modifies_generic(text: str, end: int) -> bool:
+    """A name used as a modifier of a generic plural or "-based" ("RL baselines",
+    "CNN-based models") stands for a class of things; "a CLIP model" is CLIP."""
+    return bool(_GENERIC_AFTER_RE.match(text, end))
+
+
 _WHERE_RE = re.compile(r"\s(?:on|in|across|at|for|using|under|with|while)\s", re.IGNORECASE)
 _CLAUSE_END_RE = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bhowever\b", re.IGNORECASE)
 _COORD_RE = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+&\s+|\s+as well as\s+)$")
@@ -323,7 +336,11 @@ def find_relations(
                 heads = own_mm
             clause = _CLAUSE_END_RE.search(text, m.end(), hi)
             stop = clause.start() if clause else hi
-            tails = [x for x in mm if x[0] >= m.end() and x[1] <= stop]
+            tails = [
+                x
+                for x in mm
+                if x[0] >= m.end() and x[1] <= stop and not _modifies_generic(text, x[1])
+            ]
             if tails:  # "better than Y on D, E" - what follows "on" is not compared
                 where = _WHERE_RE.search(text, tails[0][1], stop)
                 stop = where.start() if where else stop
@@ -348,7 +365,11 @@ def find_relations(
         # evaluates_on
         tails = _eval_tails(text, lo, db) if has_eval else []
         if tails:
-            heads = [x[2] for x in mm if x[2] not in {t[2] for t in tails}]
+            heads = [
+                x[2]
+                for x in mm
+                if x[2] not in {t[2] for t in tails} and not _modifies_generic(text, x[1])
+            ]
             if not heads or _SUBJECT_RE.search(text, lo, hi):  # "our method ... on D"
                 heads = list(dict.fromkeys(heads + own_mm))
             for h in heads:

@@ -87,3 +87,11 @@ def test_what_follows_on_is_not_compared(nlp):
     found = rels(nlp, "Lark: Adapters", "Lark is better than DoRA on RoBERTa and GPT-2.")
     assert ("outperforms", "Lark", "DoRA") in found
     assert not {("outperforms", "Lark", "RoBERTa"), ("outperforms", "Lark", "GPT-2")} & found
+
+
+def test_names_modifying_generic_plurals_are_not_compared(nlp):
+    found = rels(
+        nlp, "Kite: Control", "Kite exceeds offline RL baselines and a DQN model on Atari."
+    )
+    assert ("outperforms", "Kite", "deep Q-network") in found
+    assert ("outperforms", "Kite", "reinforcement learning") not in found
