@@ -157,12 +157,12 @@ class EvalReport:
 
     def format_text(self) -> str:
         """Per-type tables, then exactly four overall lines at the end."""
-        out = ["entity type   P     R     F1    (tp/pred/gold)"]
+        out = ["entity type     P     R     F1    (tp/pred/gold)"]
         for name, c in sorted(self.by_entity_type.items()):
-            out.append(f"  {name:<11} {_row(c)}")
+            out.append(f"  {name:<13} {_row(c)}")
         out.append("relation type")
         for name, c in sorted(self.by_relation_type.items()):
-            out.append(f"  {name:<12}{_row(c)}")
+            out.append(f"  {name:<13} {_row(c)}")
         out.append(f"papers: {self.papers_matched} of {self.papers_gold} gold papers extracted")
         out.append(f"entities (strict type): {self.entities.line()}")
         out.append(f"entities (untyped): {self.entities_untyped.line()}")
