@@ -31,11 +31,12 @@ Examples
 from __future__ import annotations
 
 import datetime
-import json
+import io
 import re
+from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
@@ -44,9 +45,10 @@ from rdflib.namespace import DC, DCTERMS, PROV, RDF, RDFS, SDO, SKOS, XSD
 from kg.errors import ExportError, choices_message
 from kg.export import DEFAULT_BASE_IRI
 from kg.export.iri import check_base_iri, claim_iri, clean_literal, is_absolute_iri, node_iri
-from kg.fsutil import write_bytes
+from kg.export.rdf_syntax import SECTIONS, WRITERS, Prefixes, Subject
+from kg.fsutil import atomic_writer
 from kg.graph import paper_node_id
-from kg.vocab import EDGE_PREDICATES, KG, KIND_CLASSES, PREFIXES, jsonld_context
+from kg.vocab import EDGE_PREDICATES, KG, KIND_CLASSES, PREFIXES
 
 #: RDF format name (``--rdf-format``) -> file name.
 FILENAMES: dict[str, str] = {
@@ -60,6 +62,8 @@ FILENAMES: dict[str, str] = {
 NODE_PREFIXES = ("paper", "model", "method", "dataset", "benchmark", "metric", "task", "claim")
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# URL schemes JSON-LD would read as kg prefixes: such URLs are written as literals.
+_RESERVED_SCHEMES = frozenset(PREFIXES) | frozenset(NODE_PREFIXES)
 
 
 def _text(value) -> Literal:
@@ -81,68 +85,173 @@ def _date_literal(date: str | None, year: int | None) -> Literal | None:
 
 
 def _url(value: str) -> URIRef | Literal:
-    """A URL as an IRI when it is one, else as an ``xsd:anyURI`` literal."""
-    if is_absolute_iri(value):
+    """A URL as an IRI when it is one, else as an ``xsd:anyURI`` literal.
+
+    A URL whose scheme is a kg prefix (``model:x``) stays a literal: JSON-LD
+    would read it as a compact IRI.
+    """
+    if is_absolute_iri(value) and value.partition(":")[0] not in _RESERVED_SCHEMES:
         return URIRef(value)
     return Literal(clean_literal(value), datatype=XSD.anyURI)
 
 
-def _add_paper(g: Graph, iri: URIRef, data: dict) -> None:
-    title = data.get("title") or data.get("label") or ""
-    g.add((iri, RDF.type, KG.Paper))
-    g.add((iri, RDFS.label, _text(title)))
-    g.add((iri, DCTERMS.title, _text(title)))
-    g.add((iri, DCTERMS.identifier, _text(data.get("paper_id") or "")))
+def _paper_pairs(data: dict) -> list[tuple]:
+    title = _text(data.get("title") or data.get("label") or "")
+    pairs = [
+        (RDF.type, KG.Paper),
+        (RDFS.label, title),
+        (DCTERMS.title, title),
+        (DCTERMS.identifier, _text(data.get("paper_id") or "")),
+    ]
     if data.get("abstract"):
-        g.add((iri, DCTERMS.abstract, _text(data["abstract"])))
+        pairs.append((DCTERMS.abstract, _text(data["abstract"])))
     date = _date_literal(data.get("date"), data.get("year"))
     if date is not None:
-        g.add((iri, DCTERMS.date, date))
-    for author in data.get("authors") or ():
-        g.add((iri, DC.creator, _text(author)))
+        pairs.append((DCTERMS.date, date))
+    pairs += [(DC.creator, _text(author)) for author in data.get("authors") or ()]
     if data.get("arxiv_id"):
-        g.add((iri, KG.arxivId, _text(data["arxiv_id"])))
+        pairs.append((KG.arxivId, _text(data["arxiv_id"])))
     if data.get("doi"):
-        g.add((iri, KG.doi, _text(data["doi"])))
+        pairs.append((KG.doi, _text(data["doi"])))
     if data.get("url"):
-        g.add((iri, SDO.url, _url(data["url"])))
+        pairs.append((SDO.url, _url(data["url"])))
+    return pairs
 
 
-def _add_entity(g: Graph, iri: URIRef, cls: URIRef, data: dict) -> None:
-    name = data.get("name") or data.get("label") or ""
-    g.add((iri, RDF.type, cls))
-    g.add((iri, RDFS.label, _text(name)))
-    g.add((iri, SKOS.prefLabel, _text(name)))
+def _entity_pairs(cls: URIRef, data: dict) -> list[tuple]:
+    name = clean_literal(data.get("name") or data.get("label") or "")
+    pairs = [(RDF.type, cls), (RDFS.label, Literal(name)), (SKOS.prefLabel, Literal(name))]
     for alias in data.get("aliases") or ():
-        if clean_literal(alias) != clean_literal(name):
-            g.add((iri, SKOS.altLabel, _text(alias)))
+        alias = clean_literal(alias)
+        if alias != name:
+            pairs.append((SKOS.altLabel, Literal(alias)))
+    return pairs
 
 
-def _add_claims(g, base, u, v, etype, s, p, o, data) -> None:
-    support = Literal(int(data.get("support") or len(data.get("claims") or ())))
-    for claim in data.get("claims") or ():
-        paper = claim["paper"]
-        c = claim_iri(u, etype, v, paper, base)
-        g.add((c, RDF.type, KG.Claim))
-        g.add((c, RDF.subject, s))
-        g.add((c, RDF.predicate, p))
-        g.add((c, RDF.object, o))
-        g.add((c, PROV.wasDerivedFrom, node_iri(paper_node_id(paper), base)))
-        if claim.get("evidence"):
-            g.add((c, KG.evidence, _text(claim["evidence"])))
-        if claim.get("rule"):
-            g.add((c, KG.rule, _text(claim["rule"])))
-        confidence = Decimal(str(round(float(claim.get("confidence", 1.0)), 3)))
-        g.add((c, KG.confidence, Literal(confidence, datatype=XSD.decimal)))
-        g.add((c, KG.support, support))
-        if claim.get("value") is not None:
-            g.add((c, KG.reportedValue, _text(claim["value"])))
-        if claim.get("metric") is not None:
-            g.add((c, KG.reportedMetric, _text(claim["metric"])))
+def _claim_pairs(claim: dict, s, p, o, paper: URIRef, support: Literal) -> list[tuple]:
+    confidence = Decimal(str(round(float(claim.get("confidence", 1.0)), 3)))
+    pairs = [
+        (RDF.type, KG.Claim),
+        (RDF.subject, s),
+        (RDF.predicate, p),
+        (RDF.object, o),
+        (PROV.wasDerivedFrom, paper),
+        (KG.confidence, Literal(confidence, datatype=XSD.decimal)),
+        (KG.support, support),
+    ]
+    if claim.get("evidence"):
+        pairs.append((KG.evidence, _text(claim["evidence"])))
+    if claim.get("rule"):
+        pairs.append((KG.rule, _text(claim["rule"])))
+    if claim.get("value") is not None:
+        pairs.append((KG.reportedValue, _text(claim["value"])))
+    if claim.get("metric") is not None:
+        pairs.append((KG.reportedMetric, _text(claim["metric"])))
+    return pairs
+
+
+def _pair_key(pair: tuple) -> tuple:
+    p, o = pair
+    if isinstance(o, URIRef):
+        return (p != RDF.type, str(p), 0, str(o), "", "")
+    return (p != RDF.type, str(p), 1, str(o), str(o.datatype or ""), o.language or "")
+
+
+def _sorted_pairs(pairs: list[tuple]) -> tuple:
+    """Unique pairs, ``rdf:type`` first, then by predicate IRI and object."""
+    return tuple(sorted(set(pairs), key=_pair_key))
+
+
+def _edge_predicate(u: str, v: str, data: dict, key) -> tuple[str, URIRef]:
+    etype = data.get("type", key)
+    p = EDGE_PREDICATES.get(etype)
+    if p is None:
+        raise ExportError(choices_message(f"edge type of {u} -> {v}", etype, EDGE_PREDICATES))
+    return etype, p
+
+
+def _out_edges(graph: nx.MultiDiGraph, u: str):
+    """``(v, key, data)`` of the edges leaving ``u``, sorted by (v, key)."""
+    nbrs = graph.succ[u]
+    for v in sorted(nbrs):
+        keydict = nbrs[v]
+        for key in sorted(keydict):
+            yield v, key, keydict[key]
+
+
+def iter_subjects(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> Iterator[Subject]:
+    """Yield every subject of the RDF export with its triples, one :class:`Subject` at a time.
+
+    Papers come first, then entities (each in sorted node-id order, with the
+    direct triples of its outgoing edges), then one ``kg:Claim`` per claim
+    of each relation edge (edges sorted by head, tail and type). Only the
+    sorted list of node ids and one subject's triples are held at a time.
+
+    Raises
+    ------
+    ExportError
+        If ``base_iri`` is not an absolute IRI, or a node or edge does not
+        follow the graph schema.
+    """
+    base = check_base_iri(base_iri)
+    iri = lru_cache(maxsize=1 << 16)(lambda node: node_iri(node, base))
+    nodes = sorted(graph.nodes)
+    for node in nodes:
+        kind = graph.nodes[node].get("kind")
+        if kind not in KIND_CLASSES:
+            raise ExportError(
+                f"node {node!r} has kind {kind!r}, not one of "
+                f"{', '.join(KIND_CLASSES)}; build the graph with kg.graph.build_graph"
+            )
+
+    for section, papers in (("papers", True), ("entities", False)):
+        for node in nodes:
+            data = graph.nodes[node]
+            cls = KIND_CLASSES[data["kind"]]
+            if (cls == KG.Paper) != papers:
+                continue
+            s = iri(node)
+            pairs = _paper_pairs(data) if papers else _entity_pairs(cls, data)
+            for v, key, edge in _out_edges(graph, node):
+                pairs.append((_edge_predicate(node, v, edge, key)[1], iri(v)))
+            yield Subject(section, s, _sorted_pairs(pairs))
+
+    for u in nodes:
+        for v, key, edge in _out_edges(graph, u):
+            etype, p = _edge_predicate(u, v, edge, key)
+            if p == KG.mentions:
+                continue
+            claims = edge.get("claims") or ()
+            support = Literal(int(edge.get("support") or len(claims)))
+            by_iri: dict[URIRef, list] = {}
+            for claim in claims:
+                paper = claim["paper"]
+                c = claim_iri(u, etype, v, paper, base)
+                pairs = _claim_pairs(claim, iri(u), p, iri(v), iri(paper_node_id(paper)), support)
+                by_iri.setdefault(c, []).extend(pairs)
+            for c in sorted(by_iri):
+                yield Subject("claims", c, _sorted_pairs(by_iri[c]))
+
+
+def iter_triples(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> Iterator[tuple]:
+    """Yield the ``(subject, predicate, object)`` rdflib terms of the export, in the
+    order of :func:`iter_subjects` (the single source of every RDF output)."""
+    for subject in iter_subjects(graph, base_iri):
+        s = subject.iri
+        for p, o in subject.pairs:
+            yield s, p, o
+
+
+def _prefixes(base: str) -> dict[str, str]:
+    return {**PREFIXES, **{prefix: f"{base}{prefix}/" for prefix in NODE_PREFIXES}}
 
 
 def to_rdf(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
     """Convert a kg graph (schema in :mod:`kg.graph`) to an rdflib graph.
+
+    Holds the whole export in memory: for tests, validation and SPARQL; files
+    are written by :func:`write` without it. The triples are those of
+    :func:`iter_triples`.
 
     Parameters
     ----------
@@ -164,83 +273,11 @@ def to_rdf(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
     """
     base = check_base_iri(base_iri)
     g = Graph(bind_namespaces="none")
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in _prefixes(base).items():
         g.bind(prefix, ns)
-    for prefix in NODE_PREFIXES:
-        g.bind(prefix, f"{base}{prefix}/")
-
-    for node in sorted(graph.nodes):
-        data = graph.nodes[node]
-        cls = KIND_CLASSES.get(data.get("kind"))
-        if cls is None:
-            raise ExportError(
-                f"node {node!r} has kind {data.get('kind')!r}, not one of "
-                f"{', '.join(KIND_CLASSES)}; build the graph with kg.graph.build_graph"
-            )
-        iri = node_iri(node, base)
-        if cls == KG.Paper:
-            _add_paper(g, iri, data)
-        else:
-            _add_entity(g, iri, cls, data)
-
-    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
-        etype = data.get("type", key)
-        p = EDGE_PREDICATES.get(etype)
-        if p is None:
-            raise ExportError(choices_message(f"edge type of {u} -> {v}", etype, EDGE_PREDICATES))
-        s, o = node_iri(u, base), node_iri(v, base)
-        g.add((s, p, o))
-        if p != KG.mentions:
-            _add_claims(g, base, u, v, etype, s, p, o, data)
+    for triple in iter_triples(graph, base):
+        g.add(triple)
     return g
-
-
-def _qname(g: Graph, predicate: URIRef) -> tuple[str, str, str]:
-    """Split a predicate into (prefix, namespace, local name) for an XML element."""
-    for prefix, ns in sorted(g.namespaces(), key=lambda pn: -len(str(pn[1]))):
-        ns = str(ns)
-        local = str(predicate)[len(ns) :]
-        if str(predicate).startswith(ns) and local and re.fullmatch(r"[A-Za-z_][\w.-]*", local):
-            return str(prefix), ns, local
-    raise ExportError(f"predicate {predicate} has no XML-safe prefixed name; cannot write RDF/XML")
-
-
-def _to_rdfxml(g: Graph) -> bytes:
-    """Flat RDF/XML: one ``rdf:Description`` per subject, subjects and properties sorted.
-
-    rdflib's RDF/XML writer follows the store's set order, which changes with
-    the interpreter's hash seed; this one is byte-stable.
-    """
-    names = {p: _qname(g, p) for p in set(g.predicates())}
-    used = {("rdf", str(RDF))} | {(prefix, ns) for prefix, ns, _ in names.values()}
-    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
-    lines += [f"   xmlns:{prefix}={quoteattr(ns)}" for prefix, ns in sorted(used)]
-    lines[-1] += ">"
-    for subject in sorted(set(g.subjects())):
-        if not isinstance(subject, URIRef):
-            raise ExportError("RDF/XML export of blank nodes is not supported")
-        lines.append(f"  <rdf:Description rdf:about={quoteattr(str(subject))}>")
-        for p, o in sorted(g.predicate_objects(subject)):
-            tag = f"{names[p][0]}:{names[p][2]}"
-            if isinstance(o, URIRef):
-                lines.append(f"    <{tag} rdf:resource={quoteattr(str(o))}/>")
-                continue
-            attrs = ""
-            if o.language:
-                attrs = f" xml:lang={quoteattr(o.language)}"
-            elif o.datatype is not None and o.datatype != XSD.string:
-                attrs = f" rdf:datatype={quoteattr(str(o.datatype))}"
-            lines.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
-        lines.append("  </rdf:Description>")
-    lines.append("</rdf:RDF>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-_TURTLE_SECTIONS = (
-    ("papers", "what each paper mentions and proposes"),
-    ("entities", "models, methods, datasets, benchmarks, metrics, tasks and their relations"),
-    ("claims", "provenance: one kg:Claim per relation and paper"),
-)
 
 
 def _section(g: Graph, subject) -> str:
@@ -249,99 +286,70 @@ def _section(g: Graph, subject) -> str:
     return "claims" if (subject, RDF.type, KG.Claim) in g else "entities"
 
 
-def _to_turtle(g: Graph) -> bytes:
-    """Turtle in three sections (papers, entities, claims), each as rdflib writes it.
-
-    rdflib orders subjects by how often they are referenced, then by IRI, so
-    the claims (never referenced) would come first; splitting keeps the file
-    readable from the top. One prefix block heads the file.
-    """
-    parts = {name: Graph(bind_namespaces="none") for name, _ in _TURTLE_SECTIONS}
-    for triple in g:
-        parts[_section(g, triple[0])].add(triple)
-    prefixes: set[str] = set()
-    bodies = []
-    for name, comment in _TURTLE_SECTIONS:
-        part = parts[name]
-        if not len(part):
-            continue
-        for prefix, ns in g.namespaces():
-            part.bind(prefix, ns)
-        lines = part.serialize(format="turtle").split("\n")
-        n = 0
-        while n < len(lines) and lines[n].startswith("@prefix "):
-            prefixes.add(lines[n])
-            n += 1
-        body = "\n".join(lines[n:]).strip("\n")
-        bodies.append(f"# {name}: {comment}\n\n{body}\n")
-    text = "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(bodies)
-    return text.encode("utf-8")
+def graph_subjects(g: Graph) -> Iterator[Subject]:
+    """The subjects of an rdflib graph as :class:`Subject` blocks: papers, entities,
+    claims, each sorted by IRI."""
+    order = {name: n for n, name in enumerate(SECTIONS)}
+    subjects = []
+    for s in set(g.subjects()):
+        if not isinstance(s, URIRef):
+            raise ExportError("RDF export of blank nodes is not supported")
+        subjects.append((order[_section(g, s)], str(s), s))
+    for _, _, s in sorted(subjects):
+        pairs = _sorted_pairs(list(g.predicate_objects(s)))
+        yield Subject(_section(g, s), s, pairs)
 
 
-def _sort_jsonld(value):
-    """Sort JSON-LD node arrays and value sets so the text does not depend on store order."""
-    if isinstance(value, dict):
-        return {k: _sort_jsonld(v) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sort_jsonld(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
-
-
-def _jsonld_context(g: Graph) -> dict:
-    context = dict(jsonld_context())
-    for prefix, ns in g.namespaces():
-        if prefix in NODE_PREFIXES:
-            context[prefix] = str(ns)
-    return context
-
-
-def serialize(g: Graph, fmt: str) -> bytes:
-    """Serialise an RDF graph deterministically as ``turtle``, ``json-ld``, ``nt`` or ``xml``.
-
-    Turtle comes sorted from rdflib, in three sections (:func:`_to_turtle`);
-    N-Triples lines are sorted; JSON-LD is
-    compacted with the kg context (``schemas/context.jsonld``) and its arrays
-    and keys sorted; RDF/XML is written by :func:`_to_rdfxml` in sorted order.
-    """
+def _check_format(fmt: str) -> None:
     if fmt not in FILENAMES:
         raise ExportError(choices_message("RDF format", fmt, FILENAMES))
+
+
+def _graph_base(g: Graph) -> str:
+    for prefix, ns in g.namespaces():
+        if prefix == "paper" and str(ns).endswith("paper/"):
+            return str(ns)[: -len("paper/")]
+    return DEFAULT_BASE_IRI
+
+
+def serialize(g: Graph, fmt: str, base_iri: str | None = None) -> bytes:
+    """Serialise an rdflib graph with the same writers as :func:`write` (``turtle``,
+    ``json-ld``, ``nt`` or ``xml``): subjects sorted by section and IRI.
+
+    ``base_iri`` (for the instance prefixes) defaults to the one bound to
+    ``paper:`` in ``g``, else :data:`~kg.export.DEFAULT_BASE_IRI`.
+    """
+    _check_format(fmt)
+    base = check_base_iri(base_iri or _graph_base(g))
+    out = io.StringIO()
+    WRITERS[fmt](out, graph_subjects(g), Prefixes(_prefixes(base)))
     try:
-        if fmt == "turtle":
-            return _to_turtle(g)
-        if fmt == "nt":
-            lines = g.serialize(format="nt", encoding="utf-8").splitlines()
-            return b"".join(line + b"\n" for line in sorted(set(lines)) if line.strip())
-        if fmt == "json-ld":
-            context = _jsonld_context(g)
-            text = g.serialize(format="json-ld", context=context, auto_compact=True)
-            data = json.loads(text)
-            data["@context"] = context
-            if "@graph" in data:
-                data["@graph"] = _sort_jsonld(data["@graph"])
-            else:
-                data = _sort_jsonld(data)
-            text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-            return text.encode("utf-8")
-        return _to_rdfxml(g)
-    except (ValueError, TypeError) as exc:  # pragma: no cover - rdflib refusing a term
+        return out.getvalue().encode("utf-8")
+    except UnicodeEncodeError as exc:
         raise ExportError(f"cannot write RDF as {fmt}: {exc}") from exc
 
 
 def write(graph: nx.MultiDiGraph, out_dir: Path, options=None) -> list[Path]:
-    """Write ``graph.ttl`` and one file per format in ``options.rdf_formats``.
+    """Stream ``graph.ttl`` and one file per format in ``options.rdf_formats``.
 
-    Returns the paths written, ``graph.ttl`` first.
+    Each file is written subject by subject from :func:`iter_subjects`
+    (no rdflib graph of the whole export), atomically. Returns the paths
+    written, ``graph.ttl`` first.
     """
     formats = tuple(getattr(options, "rdf_formats", None) or ("turtle",))
-    base = getattr(options, "base_iri", None) or DEFAULT_BASE_IRI
     for fmt in formats:
-        if fmt not in FILENAMES:
-            raise ExportError(choices_message("RDF format", fmt, FILENAMES))
-    g = to_rdf(graph, base)
+        _check_format(fmt)
+    base = check_base_iri(getattr(options, "base_iri", None) or DEFAULT_BASE_IRI)
+    prefixes = Prefixes(_prefixes(base))
     written = []
     for fmt in ("turtle", *sorted(set(formats) - {"turtle"})):
-        written.append(write_bytes(Path(out_dir) / FILENAMES[fmt], serialize(g, fmt)))
+        path = Path(out_dir) / FILENAMES[fmt]
+        try:
+            with atomic_writer(path) as f:
+                WRITERS[fmt](f, iter_subjects(graph, base), prefixes)
+        except UnicodeEncodeError as exc:
+            raise ExportError(f"cannot write RDF as {fmt}: {exc}") from exc
+        written.append(path)
     return written
 
 

@@ -385,14 +385,22 @@ def test_turtle_is_readable(tmp_path, nx_graph):
     assert text.count("@prefix kg: ") == 1 and text.startswith("@prefix ")
 
 
-def test_nt_lines_are_sorted(tmp_path, nx_graph):
+def test_nt_lines_are_unique_and_grouped_by_subject_as_in_turtle(tmp_path, nx_graph):
     rdf_export.write(nx_graph, tmp_path, ExportOptions(rdf_formats=("nt",)))
     # split on "\n" only: str.splitlines() would also split at the U+2028 inside a literal
     lines = (tmp_path / "graph.nt").read_text(encoding="utf-8").split("\n")
     assert lines[-1] == "" and "\u2028" in "".join(lines)
     lines = lines[:-1]
-    assert lines == sorted(lines) and len(lines) == len(set(lines))
+    assert len(lines) == len(set(lines))
     assert all(line.endswith(" .") for line in lines)
+    runs = []
+    for line in lines:
+        subject = line.split(" ", 1)[0]
+        if not runs or runs[-1] != subject:
+            runs.append(subject)
+    assert len(runs) == len(set(runs))  # each subject's triples in one block
+    expected = [f"<{s.iri}>" for s in rdf_export.iter_subjects(nx_graph)]
+    assert runs == expected
 
 
 _DETERMINISM_SCRIPT = """
