@@ -3,7 +3,25 @@
 :func:`build_nlp` is the one entry point; the components are registered
 (``kg_`` factories) when this package is imported, and also through the
 ``spacy_factories`` entry points of the installed package, so ``spacy.load``
-of a saved kg pipeline works.
+of a saved kg pipeline works (the rule files are saved with it).
+
+One document per paper: title, blank line, abstract (:func:`paper_text`).
+The components, in order (what each reads and writes is in
+:mod:`kg.nlp.components`):
+
+``kg_sentencizer``   rule-based sentences (:mod:`kg.nlp.sentences`)
+``kg_gazetteer``     known entities, PhraseMatcher over ``data/gazetteer.tsv``
+``kg_abbreviations`` "long form (SHORT)", Schwartz & Hearst 2003 (:mod:`kg.nlp.abbreviation`)
+``kg_candidates``    name shapes, head-noun phrases, cued names (:mod:`kg.nlp.candidates`)
+``kg_entities``      overlap, identity and typing (:mod:`kg.nlp.resolve`), proposals
+``kg_relations``     sentence-level relation rules (:mod:`kg.nlp.relations`)
+
+Every vocabulary and cue pattern is a data file in ``kg/data`` read by
+:mod:`kg.nlp.resources` (validated, ``file:line`` errors). To change what is
+found, edit those files: add a known name to ``gazetteer.tsv``, a generic
+term to ``stop_terms.txt``, a head noun to ``heads.tsv``, a cue regex to
+``triggers.jsonl``. :mod:`kg.extract` turns the processed documents into
+:class:`~kg.records.Extraction` records; no spaCy object leaves it.
 """
 
 from __future__ import annotations
