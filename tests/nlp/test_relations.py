@@ -95,3 +95,10 @@ def test_names_modifying_generic_plurals_are_not_compared(nlp):
     )
     assert ("outperforms", "Kite", "deep Q-network") in found
     assert ("outperforms", "Kite", "reinforcement learning") not in found
+
+
+def test_improvement_on_a_model_is_outperforms(nlp):
+    found = rels(
+        nlp, "Heron: Reading", "Heron obtains a 10.5% improvement on zero-shot models such as CLIP."
+    )
+    assert ("outperforms", "Heron", "CLIP") in found
