@@ -324,9 +324,11 @@ class Entities(RuleComponent):
         t_end = title_end(text)
         sents = _sentences(doc)
         offsets = _token_offsets(doc) if len(doc) else ([], [])
-        cands = resolve.drop_stops(text, _cands_from_doc(doc, text, offsets), self.res.stop_terms)
-        kept = resolve.select_spans(cands + resolve.find_repeats(text, cands))
         pairs = [tuple(p) for p in doc._.kg_abbreviations or ()]
+        cands = resolve.drop_stops(
+            text, _cands_from_doc(doc, text, offsets), self.res.stop_terms, pairs
+        )
+        kept = resolve.select_spans(cands + resolve.find_repeats(text, cands))
         groups = resolve.group_mentions(text, kept, pairs, self.gaz_keys)
         mentions = resolve.mention_table(groups)
         introduced = relations.find_introduced(text, t_end, sents, mentions, groups, self.res)

@@ -397,10 +397,20 @@ def is_generic(name: str, stop_terms: frozenset[str]) -> bool:
     )
 
 
-def drop_stops(text: str, cands: list[Candidate], stop_terms: frozenset[str]) -> list[Candidate]:
-    """Remove generic names (never gazetteer entries)."""
+def drop_stops(
+    text: str,
+    cands: list[Candidate],
+    stop_terms: frozenset[str],
+    pairs: list[tuple[int, int, int, int]] = (),
+) -> list[Candidate]:
+    """Remove generic names (never gazetteer entries), and the abbreviations of
+    generic long forms ("masked language models (MLMs)")."""
+    generic = {text[ss:se] for ls, le, ss, se in pairs if is_generic(text[ls:le], stop_terms)}
     return [
-        c for c in cands if c.source == "gaz" or not is_generic(text[c.start : c.end], stop_terms)
+        c
+        for c in cands
+        if c.source == "gaz"
+        or not (is_generic(text[c.start : c.end], stop_terms) or text[c.start : c.end] in generic)
     ]
 
 

@@ -300,3 +300,8 @@ def test_capitalised_names_do_not_cross_sentences(kg_nlp):
 def test_bare_acronym_without_evidence_is_a_method(kg_nlp):
     ex = run(kg_nlp, "Captions", "Training with XLE improves captions.")
     assert ents(ex) == {"XLE": EntityType.METHOD}
+
+
+def test_abbreviation_of_a_generic_class_is_generic(kg_nlp):
+    ex = run(kg_nlp, "Encoders", "Masked language models (MLMs) are strong, and MLMs are cheap.")
+    assert "MLMs" not in {a for e in ex.entities for a in e.aliases}
