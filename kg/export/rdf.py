@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import networkx as nx
@@ -95,71 +96,89 @@ def _url(value: str) -> URIRef | Literal:
     return Literal(clean_literal(value), datatype=XSD.anyURI)
 
 
+# Terms used for every subject, looked up once (DefinedNamespace attribute access is slow).
+_TYPE, _LABEL, _PREF, _ALT = RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel
+_TITLE, _ID, _ABSTRACT, _DATE = DCTERMS.title, DCTERMS.identifier, DCTERMS.abstract, DCTERMS.date
+_CREATOR, _ARXIV, _DOI, _URL = DC.creator, KG.arxivId, KG.doi, SDO.url
+_PAPER, _CLAIM, _MENTIONS = KG.Paper, KG.Claim, KG.mentions
+_SUBJ, _PRED, _OBJ, _FROM = RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom
+_CONF, _SUPPORT, _EVIDENCE, _RULE = KG.confidence, KG.support, KG.evidence, KG.rule
+_VALUE, _METRIC, _DECIMAL = KG.reportedValue, KG.reportedMetric, XSD.decimal
+_TYPE_STR = str(_TYPE)
+
+
 def _paper_pairs(data: dict) -> list[tuple]:
     title = _text(data.get("title") or data.get("label") or "")
     pairs = [
-        (RDF.type, KG.Paper),
-        (RDFS.label, title),
-        (DCTERMS.title, title),
-        (DCTERMS.identifier, _text(data.get("paper_id") or "")),
+        (_TYPE, _PAPER),
+        (_LABEL, title),
+        (_TITLE, title),
+        (_ID, _text(data.get("paper_id") or "")),
     ]
     if data.get("abstract"):
-        pairs.append((DCTERMS.abstract, _text(data["abstract"])))
+        pairs.append((_ABSTRACT, _text(data["abstract"])))
     date = _date_literal(data.get("date"), data.get("year"))
     if date is not None:
-        pairs.append((DCTERMS.date, date))
-    pairs += [(DC.creator, _text(author)) for author in data.get("authors") or ()]
+        pairs.append((_DATE, date))
+    pairs += [(_CREATOR, _text(author)) for author in data.get("authors") or ()]
     if data.get("arxiv_id"):
-        pairs.append((KG.arxivId, _text(data["arxiv_id"])))
+        pairs.append((_ARXIV, _text(data["arxiv_id"])))
     if data.get("doi"):
-        pairs.append((KG.doi, _text(data["doi"])))
+        pairs.append((_DOI, _text(data["doi"])))
     if data.get("url"):
-        pairs.append((SDO.url, _url(data["url"])))
+        pairs.append((_URL, _url(data["url"])))
     return pairs
 
 
 def _entity_pairs(cls: URIRef, data: dict) -> list[tuple]:
     name = clean_literal(data.get("name") or data.get("label") or "")
-    pairs = [(RDF.type, cls), (RDFS.label, Literal(name)), (SKOS.prefLabel, Literal(name))]
+    pairs = [(_TYPE, cls), (_LABEL, Literal(name)), (_PREF, Literal(name))]
     for alias in data.get("aliases") or ():
         alias = clean_literal(alias)
         if alias != name:
-            pairs.append((SKOS.altLabel, Literal(alias)))
+            pairs.append((_ALT, Literal(alias)))
     return pairs
 
 
 def _claim_pairs(claim: dict, s, p, o, paper: URIRef, support: Literal) -> list[tuple]:
     confidence = Decimal(str(round(float(claim.get("confidence", 1.0)), 3)))
     pairs = [
-        (RDF.type, KG.Claim),
-        (RDF.subject, s),
-        (RDF.predicate, p),
-        (RDF.object, o),
-        (PROV.wasDerivedFrom, paper),
-        (KG.confidence, Literal(confidence, datatype=XSD.decimal)),
-        (KG.support, support),
+        (_TYPE, _CLAIM),
+        (_SUBJ, s),
+        (_PRED, p),
+        (_OBJ, o),
+        (_FROM, paper),
+        (_CONF, Literal(confidence, datatype=_DECIMAL)),
+        (_SUPPORT, support),
     ]
     if claim.get("evidence"):
-        pairs.append((KG.evidence, _text(claim["evidence"])))
+        pairs.append((_EVIDENCE, _text(claim["evidence"])))
     if claim.get("rule"):
-        pairs.append((KG.rule, _text(claim["rule"])))
+        pairs.append((_RULE, _text(claim["rule"])))
     if claim.get("value") is not None:
-        pairs.append((KG.reportedValue, _text(claim["value"])))
+        pairs.append((_VALUE, _text(claim["value"])))
     if claim.get("metric") is not None:
-        pairs.append((KG.reportedMetric, _text(claim["metric"])))
+        pairs.append((_METRIC, _text(claim["metric"])))
     return pairs
 
 
 def _pair_key(pair: tuple) -> tuple:
+    """A sort key of plain strings, one to one with the pair; ``rdf:type`` sorts first."""
     p, o = pair
+    p = str(p)
     if isinstance(o, URIRef):
-        return (p != RDF.type, str(p), 0, str(o), "", "")
-    return (p != RDF.type, str(p), 1, str(o), str(o.datatype or ""), o.language or "")
+        return (p != _TYPE_STR, p, 0, str(o), "", "")
+    return (p != _TYPE_STR, p, 1, str(o), str(o.datatype or ""), o.language or "")
 
 
 def _sorted_pairs(pairs: list[tuple]) -> tuple:
     """Unique pairs, ``rdf:type`` first, then by predicate IRI and object."""
-    return tuple(sorted(set(pairs), key=_pair_key))
+    out, last = [], None
+    for key, pair in sorted(((_pair_key(pair), pair) for pair in pairs), key=itemgetter(0)):
+        if key != last:
+            out.append(pair)
+            last = key
+    return tuple(out)
 
 
 def _edge_predicate(u: str, v: str, data: dict, key) -> tuple[str, URIRef]:
@@ -208,7 +227,7 @@ def iter_subjects(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> I
         for node in nodes:
             data = graph.nodes[node]
             cls = KIND_CLASSES[data["kind"]]
-            if (cls == KG.Paper) != papers:
+            if (cls == _PAPER) != papers:
                 continue
             s = iri(node)
             pairs = _paper_pairs(data) if papers else _entity_pairs(cls, data)
@@ -219,7 +238,7 @@ def iter_subjects(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> I
     for u in nodes:
         for v, key, edge in _out_edges(graph, u):
             etype, p = _edge_predicate(u, v, edge, key)
-            if p == KG.mentions:
+            if p == _MENTIONS:
                 continue
             claims = edge.get("claims") or ()
             support = Literal(int(edge.get("support") or len(claims)))
@@ -229,7 +248,7 @@ def iter_subjects(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> I
                 c = claim_iri(u, etype, v, paper, base)
                 pairs = _claim_pairs(claim, iri(u), p, iri(v), iri(paper_node_id(paper)), support)
                 by_iri.setdefault(c, []).extend(pairs)
-            for c in sorted(by_iri):
+            for c in sorted(by_iri, key=str):
                 yield Subject("claims", c, _sorted_pairs(by_iri[c]))
 
 

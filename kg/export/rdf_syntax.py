@@ -79,7 +79,7 @@ _INTEGER_RE = re.compile(r"[+-]?[0-9]+")
 _DECIMAL_RE = re.compile(r"[+-]?[0-9]*\.[0-9]+")
 _BARE = {str(XSD.integer): _INTEGER_RE, str(XSD.decimal): _DECIMAL_RE}
 _XSD_STRING = str(XSD.string)
-_RDF_TYPE = RDF.type
+_RDF_TYPE = str(RDF.type)
 
 
 def quote_string(text: str) -> str:
@@ -159,6 +159,7 @@ def write_turtle(f: TextIO, subjects: Iterable[Subject], prefixes: Prefixes) -> 
     for name, ns in prefixes.names.items():
         f.write(f"@prefix {name}: {iriref(ns)} .\n")
     section = None
+    names: dict[str, str] = {}
     for subject in subjects:
         if subject.section != section:
             section = subject.section
@@ -166,12 +167,17 @@ def write_turtle(f: TextIO, subjects: Iterable[Subject], prefixes: Prefixes) -> 
         parts = ["\n", turtle_term(subject.iri, prefixes), " "]
         last = None
         for p, o in subject.pairs:
+            p = str(p)  # plain str comparisons: rdflib's are slow
             if p == last:
                 parts.append(",\n        ")
             else:
                 if last is not None:
                     parts.append(" ;\n    ")
-                parts.append("a " if p == _RDF_TYPE else turtle_term(p, prefixes) + " ")
+                verb = names.get(p)
+                if verb is None:
+                    verb = "a" if p == _RDF_TYPE else turtle_term(URIRef(p), prefixes)
+                    names[p] = verb = verb + " "
+                parts.append(verb)
                 last = p
             parts.append(turtle_term(o, prefixes))
         parts.append(" .\n")
@@ -227,7 +233,7 @@ class _JsonLdTerms:
         """The node object of one subject."""
         obj: dict = {"@id": self.compact(str(subject.iri))}
         for p, o in subject.pairs:
-            if p == _RDF_TYPE and isinstance(o, URIRef):
+            if str(p) == _RDF_TYPE and isinstance(o, URIRef):
                 key = "@type"
                 term = self.terms.get(str(o))
                 value = term[0] if term and term[1] is None else self.compact(str(o))
