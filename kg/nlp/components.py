@@ -333,6 +333,9 @@ class Entities(RuleComponent):
         mentions = resolve.mention_table(groups)
         introduced = relations.find_introduced(text, t_end, sents, mentions, groups, self.res)
         resolve.type_groups(text, t_end, groups, self.res, set(introduced))
+        groups = resolve.drop_unreported_metrics(
+            text, sents, groups, self.res.trigger_regex("result")
+        )
         info, spans = {}, []
         starts = offsets[0]
         for key, g in groups.items():

@@ -19,6 +19,7 @@ The steps, run in this order by the ``kg_entities`` component:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -367,6 +368,29 @@ def _best_name(surfaces: list[str]) -> str:
     return max(surfaces, key=lambda s: (counts[s], -surfaces.index(s)))
 
 
+def drop_unreported_metrics(
+    text: str, sentences: list[tuple[int, int]], groups: dict[str, Group], eval_re: re.Pattern
+) -> dict[str, Group]:
+    """Keep a METRIC only where a result is reported with it: one of its sentences
+    has a number or an evaluation cue ("maintain accuracy", "latency overhead" are
+    not evaluation measures in use)."""
+    starts = [s for s, _ in sentences]
+
+    def reported(s: int) -> bool:
+        i = max(0, bisect_right(starts, s) - 1)
+        lo, hi = sentences[i] if sentences else (0, len(text))
+        return bool(_DIGIT_RE.search(text, lo, hi) or eval_re.search(text, lo, hi))
+
+    return {
+        k: g
+        for k, g in groups.items()
+        if g.type is not EntityType.METRIC
+        or g.introduced
+        or any(reported(s) for s, _ in g.mentions)
+    }
+
+
+_DIGIT_RE = re.compile(r"\d")
 _PLAIN_WORD_RE = re.compile(r"^[A-Za-z][a-z]+$")
 #: Last words of generic model classes: a plain word before one stays generic
 #: ("multilingual large language models"); not so for fields ("... machine learning").

@@ -50,7 +50,7 @@ DATA_FILES = (
 )
 
 TRIGGER_KINDS = frozenset(
-    {"proposes", "named", "novelty", "evaluates_on", "outperforms", "negation", "value"}
+    {"proposes", "named", "novelty", "evaluates_on", "outperforms", "negation", "value", "result"}
 )
 _FLAGS = frozenset({"cs"})
 _AFFIX_KINDS = frozenset({"suffix", "stem"})

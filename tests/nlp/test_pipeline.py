@@ -305,3 +305,16 @@ def test_bare_acronym_without_evidence_is_a_method(kg_nlp):
 def test_abbreviation_of_a_generic_class_is_generic(kg_nlp):
     ex = run(kg_nlp, "Encoders", "Masked language models (MLMs) are strong, and MLMs are cheap.")
     assert "MLMs" not in {a for e in ex.entities for a in e.aliases}
+
+
+@pytest.mark.parametrize(
+    ("abstract", "kept"),
+    [
+        ("Tools must keep latency low and maintain accuracy.", set()),
+        ("Heron reaches 71.2% accuracy.", {"accuracy"}),
+        ("Heron improves BLEU on WMT14.", {"BLEU"}),
+    ],
+)
+def test_metrics_only_where_results_are_reported(kg_nlp, abstract, kept):
+    found = ents(run(kg_nlp, "Heron: Tools", abstract))
+    assert {n for n, t in found.items() if t is EntityType.METRIC} == kept
