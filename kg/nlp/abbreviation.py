@@ -14,9 +14,11 @@ or slash of the short form is ignored ("PLT-MLC").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 _PAREN_RE = re.compile(r"\(([^()\n]{1,60})\)")
 _WORD_RE = re.compile(r"\S+")
+_LAST_WORD_RE = re.compile(r"\S+(?=\s*$)")
 _WORD_START_BEFORE = frozenset(" \t\n([{\"'\u201c\u2018")
 _MAX_SHORT_CHARS = 12
 
@@ -57,8 +59,13 @@ def match_long_form(short: str, candidate: str) -> int | None:
 
 def _window_start(text: str, end: int, n_words: int, floor: int) -> int:
     """Offset where the ``n_words`` words before ``end`` start (not before ``floor``)."""
-    starts = [m.start() for m in _WORD_RE.finditer(text, floor, end)]
-    return starts[-n_words] if len(starts) >= n_words else floor
+    lo = max(floor, end - 40 * n_words)  # words are short; no need to scan the sentence
+    starts = [m.start() for m in _WORD_RE.finditer(text, lo, end)]
+    if lo > floor and starts and starts[0] == lo and not text[lo - 1].isspace():
+        starts = starts[1:]  # a word cut by the window
+    if len(starts) >= n_words:
+        return starts[-n_words]
+    return starts[0] if starts and lo > floor else floor
 
 
 def _valid_pair(long_text: str, short: str) -> bool:
@@ -92,7 +99,7 @@ def find_abbreviations(
     for m in _PAREN_RE.finditer(text):
         inner_start = m.start(1)
         inner = m.group(1)
-        floor = max((f for f in floors if f <= m.start()), default=0)
+        floor = floors[max(0, bisect_right(floors, m.start()) - 1)]
         # "(SSL, ...)" / "(SSL; ...)": the part before the first separator.
         short = re.split(r"[,;]| or ", inner, maxsplit=1)[0].strip()
         s_start = inner_start + inner.index(short) if short else inner_start
@@ -111,9 +118,8 @@ def find_abbreviations(
                     out.append((long_start, before_end, s_start, s_start + len(short)))
                     continue
         # "SHORT (long form)": the word before the bracket is the abbreviation.
-        words = [w for w in _WORD_RE.finditer(text, floor, m.start())]
-        if words and len(inner.split()) >= 2:
-            w = words[-1]
+        w = _LAST_WORD_RE.search(text, max(floor, m.start() - 60), m.start())
+        if w and len(inner.split()) >= 2:
             wtext = w.group().strip(",;:")
             if is_short_form(wtext) and match_long_form(wtext, inner) == 0:
                 if _valid_pair(inner, wtext):

@@ -89,10 +89,6 @@ def _token_bounds(starts: list[int], start: int, end: int) -> tuple[int, int]:
     return bisect_right(starts, start) - 1, bisect_left(starts, end)
 
 
-def _char_span(doc: Doc, start: int, end: int, **kw) -> Span | None:
-    return doc.char_span(start, end, alignment_mode="expand", **kw)
-
-
 class Sentencizer:
     """Rule-based sentence starts (:mod:`kg.nlp.sentences`); writes ``token.is_sent_start``."""
 
@@ -178,25 +174,19 @@ class Gazetteer(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         text = doc_text(doc)
-        for match_id, start, end in [*self.lower(doc), *self.exact(doc)]:
+        matches = [*self.lower(doc), *self.exact(doc)]
+        starts, ends = _token_offsets(doc) if matches else ([], [])
+        for match_id, start, end in matches:
             entry = self.entries[match_id]
-            span = doc[start:end]
-            end_char = span.end_char
-            if entry.type in _VERSIONED:
-                end_char = candidates.extend_with_size(text, end_char)
             canonical = entry.name
-            if end_char != span.end_char:  # "Llama 3 8B" is another model than "Llama 3"
-                span = _char_span(doc, span.start_char, end_char) or span
-                canonical = span.text
+            end_char = ends[end - 1]
+            if entry.type in _VERSIONED:
+                longer = candidates.extend_with_size(text, end_char)
+                if longer != end_char:  # "Llama 3 8B" is another model than "Llama 3"
+                    end = bisect_left(starts, longer)
+                    canonical = text[starts[start] : ends[end - 1]]
             spans.append(
-                Span(
-                    doc,
-                    span.start,
-                    span.end,
-                    label=entry.type.value,
-                    kb_id=canonical,
-                    span_id="gaz",
-                )
+                Span(doc, start, end, label=entry.type.value, kb_id=canonical, span_id="gaz")
             )
         doc.spans["kg_gazetteer"] = spans
         return doc
@@ -234,11 +224,9 @@ class Candidates(RuleComponent):
         self.named_re = res.trigger_regex("named")
 
     def _head_hits(self, doc: Doc) -> list[tuple[int, int, str]]:
-        hits = []
-        for match_id, start, end in self.head_matcher(doc):
-            last = doc[end - 1]
-            hits.append((doc[start].idx, last.idx + len(last), self.head_ids[match_id]))
-        return hits
+        matches = self.head_matcher(doc)
+        starts, ends = _token_offsets(doc) if matches else ([], [])
+        return [(starts[s], ends[e - 1], self.head_ids[mid]) for mid, s, e in matches]
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)

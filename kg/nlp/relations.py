@@ -285,9 +285,10 @@ def _eval_tails(text: str, lo: int, db: list) -> list:
 
 def _named(g: Group, text: str) -> bool:
     """A specific named thing (capital letter or digit in a surface), or the paper's own."""
-    return g.introduced or any(
-        any(c.isupper() or c.isdigit() for c in text[s:e]) for s, e in g.mentions
-    )
+    return g.introduced or any(_NAMED_CHAR_RE.search(text, s, e) for s, e in g.mentions)
+
+
+_NAMED_CHAR_RE = re.compile(r"[A-Z0-9\u0370-\u03ff]")
 
 
 def find_relations(
