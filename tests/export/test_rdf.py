@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
+import tracemalloc
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -403,6 +405,89 @@ def test_nt_lines_are_unique_and_grouped_by_subject_as_in_turtle(tmp_path, nx_gr
     assert runs == expected
 
 
+def test_iter_triples_is_what_to_rdf_holds(nx_graph, rdf_graph):
+    triples = list(rdf_export.iter_triples(nx_graph))
+    assert len(triples) == len(set(triples)) == len(rdf_graph)
+    assert set(triples) == set(rdf_graph)
+
+
+def test_write_streams_without_an_rdflib_graph(tmp_path, nx_graph, rdf_graph, monkeypatch):
+    def no_graphs(*args, **kwargs):
+        raise AssertionError("write() must not fill an rdflib.Graph")
+
+    monkeypatch.setattr(Graph, "add", no_graphs)
+    monkeypatch.setattr(Graph, "addN", no_graphs)
+    files = rdf_export.write(nx_graph, tmp_path, ExportOptions(rdf_formats=FORMATS))
+    monkeypatch.undo()
+    for path, fmt in zip(files, ("turtle", "json-ld", "nt", "xml"), strict=True):
+        assert isomorphic(Graph().parse(path, format=fmt), rdf_graph), fmt
+
+
+def test_streamed_files_equal_serialize_of_to_rdf_up_to_order(tmp_path, nx_graph, rdf_graph):
+    """Same triples, same term syntax: the N-Triples lines of write() and of
+    serialize(to_rdf()) are the same set."""
+    rdf_export.write(nx_graph, tmp_path, ExportOptions(rdf_formats=("nt",)))
+    streamed = (tmp_path / "graph.nt").read_bytes().split(b"\n")
+    assert sorted(streamed) == sorted(rdf_export.serialize(rdf_graph, "nt").split(b"\n"))
+
+
+def _big_graph(n_papers: int):
+    """A synthetic graph: each paper a 1,000-character abstract, 6 entities, 3 claims."""
+    extractions = []
+    for i in range(n_papers):
+        names = [f"Model {i % 50}", f"Data {i % 30}", f"Metric {i % 7}", f"New {i}"]
+        types = (EntityType.MODEL, EntityType.DATASET, EntityType.METRIC, EntityType.METHOD)
+        ents = tuple(
+            Entity(f"{t.value.lower()}:{n.lower().replace(' ', '-')}", n, t, (), (n,), k == 3)
+            for k, (n, t) in enumerate(zip(names, types, strict=True))
+        )
+        rels = (
+            Relation(RelationType.PROPOSES, "PAPER", names[3], "We propose it.", "r", 0.9),
+            Relation(RelationType.EVALUATES_ON, names[0], names[1], "eval", "r", 0.8, "1.0"),
+            Relation(RelationType.OUTPERFORMS, names[3], names[0], "beats", "r", 0.7),
+        )
+        paper = Paper(f"p{i:05d}", f"Paper {i}", f"Abstract {i}. " + "x" * 990, year=2024)
+        extractions.append(Extraction(paper, ents, rels))
+    return build_graph(extractions)
+
+
+def test_write_memory_does_not_grow_with_the_graph(tmp_path):
+    """Regression: the export used to build an rdflib graph of everything (~30x the file)."""
+    graph = _big_graph(1000)
+    tracemalloc.start()
+    try:
+        rdf_export.write(graph, tmp_path, ExportOptions(rdf_formats=FORMATS))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    size = (tmp_path / "graph.ttl").stat().st_size
+    assert size > 2_000_000  # the old export peaked at 45x the Turtle size
+    assert peak < 3_000_000, f"peak {peak} bytes for a {size}-byte Turtle file"
+
+
+def test_a_schema_error_mid_stream_leaves_no_file(tmp_path, nx_graph):
+    graph = nx_graph.copy()
+    graph.add_node("zzz:bad", kind="Gadget")
+    with pytest.raises(ExportError, match="kind 'Gadget'"):
+        rdf_export.write(graph, tmp_path, ExportOptions(rdf_formats=FORMATS))
+    graph = nx_graph.copy()
+    u, v = sorted(graph.nodes)[-2:]
+    graph.add_edge(u, v, key="likes", type="likes")
+    with pytest.raises(ExportError, match="edge type"):
+        rdf_export.write(graph, tmp_path, ExportOptions(rdf_formats=FORMATS))
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_url_with_a_kg_prefix_as_scheme_stays_a_literal():
+    """JSON-LD would read "model:x" as a compact IRI, so it is not written as an IRI."""
+    paper = Paper("p", "T", "A.", url="model:x")
+    g = rdf_export.to_rdf(build_graph([Extraction(paper)]))
+    (url,) = g.objects(None, URIRef("https://schema.org/url"))
+    assert url == Literal("model:x", datatype=XSD.anyURI)
+    back = Graph().parse(data=rdf_export.serialize(g, "json-ld"), format="json-ld")
+    assert isomorphic(back, g)
+
+
 _DETERMINISM_SCRIPT = """
 import sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
@@ -475,6 +560,10 @@ def test_any_text_round_trips_in_every_format(paper_id, entity_id, name, alias, 
         back = Graph().parse(data=data, format=fmt)
         assert isomorphic(back, g), fmt
         assert rdf_export.serialize(back, "nt") == rdf_export.serialize(g, "nt")
+    with tempfile.TemporaryDirectory() as out:  # the streamed files (hypothesis: no tmp_path)
+        files = rdf_export.write(nx_graph, Path(out), ExportOptions(rdf_formats=FORMATS))
+        for path, fmt in zip(files, ("turtle", "json-ld", "nt", "xml"), strict=True):
+            assert isomorphic(Graph().parse(path, format=fmt), g), fmt
     for iri in {t for triple in g for t in triple if isinstance(t, URIRef)}:
         assert_valid_iri(str(iri))
     (paper,) = g.subjects(RDF.type, KG.Paper)
