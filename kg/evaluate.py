@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.link import normalize_name, slugify
+from kg.io.common import title_key
+from kg.link import normalize_name
 from kg.records import PAPER_HEAD, EntityType, Extraction, RelationType
 
 _PUNCT_RE = re.compile(r"[\W_]+", re.UNICODE)
@@ -41,10 +42,6 @@ def match_key(text: str) -> str:
     """Normalised form used for matching: :func:`kg.link.normalize_name` without
     punctuation or spaces (``"The Backdoor-Attacks"`` -> ``"backdoorattack"``)."""
     return _PUNCT_RE.sub("", normalize_name(text))
-
-
-def _title_key(title: str) -> str:
-    return slugify(title, max_len=10**9)
 
 
 def load_gold(path: str | Path) -> list[dict]:
@@ -263,12 +260,12 @@ def score(gold: list[dict], extractions: Iterable[Extraction]) -> EvalReport:
     by_id, by_title = {}, {}
     for ex in extractions:
         by_id.setdefault(ex.paper.id, ex)
-        by_title.setdefault(_title_key(ex.paper.title), ex)
+        by_title.setdefault(title_key(ex.paper.title), ex)
     report = EvalReport(papers_gold=len(gold))
     for g in gold:
         gid = g.get("id") or g.get("paper_id")
         ex = by_id.get(gid) if gid else None
-        ex = ex or by_title.get(_title_key(g["title"]))
+        ex = ex or by_title.get(title_key(g["title"]))
         if ex is None:
             ex = Extraction(paper=_empty_paper(g))
         else:
