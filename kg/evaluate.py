@@ -21,10 +21,8 @@ Precision, recall and F1 are micro-averaged over all papers.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -278,27 +276,3 @@ def _empty_paper(g: dict):
     from kg.records import Paper
 
     return Paper(id=str(g.get("id") or g.get("n") or ""), title=g["title"], abstract="")
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m kg.evaluate --gold GOLD INPUT...`` (the CLI's ``kg eval`` does the same)."""
-    from kg.errors import KgError
-    from kg.extract import extract_papers
-    from kg.io import read_papers
-
-    ap = argparse.ArgumentParser(prog="python -m kg.evaluate", description=main.__doc__)
-    ap.add_argument("--gold", required=True)
-    ap.add_argument("--json", action="store_true")
-    ap.add_argument("inputs", nargs="+")
-    args = ap.parse_args(argv)
-    try:
-        result = score(load_gold(args.gold), extract_papers(read_papers(args.inputs)))
-    except KgError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    print(json.dumps(result.to_dict(), indent=1) if args.json else result.format_text())
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
