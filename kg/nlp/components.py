@@ -324,6 +324,7 @@ class Entities(RuleComponent):
         groups = resolve.drop_unreported_metrics(
             text, sents, groups, self.res.trigger_regex("result")
         )
+        groups = resolve.drop_passing_phrases(text, t_end, groups)
         info, spans = {}, []
         starts = offsets[0]
         for key, g in groups.items():

@@ -318,3 +318,15 @@ def test_abbreviation_of_a_generic_class_is_generic(kg_nlp):
 def test_metrics_only_where_results_are_reported(kg_nlp, abstract, kept):
     found = ents(run(kg_nlp, "Heron: Tools", abstract))
     assert {n for n, t in found.items() if t is EntityType.METRIC} == kept
+
+
+def test_phrases_in_passing_are_dropped_salient_ones_kept(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Coral Reef Segmentation at Scale",
+        "We study coral reef segmentation. Prior work used sparse token routing once. "
+        "Our pipeline relies on tile retrieval and tile retrieval is cheap.",
+    )
+    found = {n.lower() for n in ents(ex)}
+    assert {"coral reef segmentation", "tile retrieval"} <= found
+    assert "sparse token routing" not in found
