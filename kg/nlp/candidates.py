@@ -157,7 +157,10 @@ def _phrase_start(
 ) -> tuple[int, int]:
     """Walk back over adjacent modifier words before a head; return (start, count)."""
     start, n = head_start, 0
-    words = list(_WORD_RE.finditer(text, max(floor, head_start - 90), head_start))
+    lo = max(floor, head_start - 90)
+    words = list(_WORD_RE.finditer(text, lo, head_start))
+    if words and lo > floor and words[0].start() == lo and not text[lo - 1].isspace():
+        words = words[1:]  # cut by the window, not a whole word
     for w in reversed(words):
         gap = text[w.end() : start]
         if n >= max_mods or not gap or len(gap) > 2 or not gap.isspace():
