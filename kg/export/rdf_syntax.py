@@ -204,10 +204,12 @@ class _JsonLdTerms:
         for term, value in sorted(context.items()):
             if term in prefixes.names:
                 continue
-            iri, coerce = (value, None) if isinstance(value, str) else (value["@id"], None)
-            if isinstance(value, dict):
-                coerce = value.get("@type")
-                coerce = coerce if coerce == "@id" or coerce is None else self.expand(coerce)
+            if isinstance(value, str):
+                iri, coerce = value, None
+            else:
+                iri, coerce = value["@id"], value.get("@type")
+                if coerce not in (None, "@id"):
+                    coerce = self.expand(coerce)
             self.terms.setdefault(self.expand(iri), (term, coerce))
 
     def expand(self, value: str) -> str:
