@@ -479,7 +479,7 @@ def _size(value) -> int:
     if isinstance(value, int):
         return len(str(value))
     if isinstance(value, float):
-        return 26
+        return len(f"{value:f}") + 2  # FalkorDB prints 0.8 as 0.800000
     if isinstance(value, (list, tuple)):
         return 2 + sum(_size(v) + 2 for v in value)
     if isinstance(value, dict):
@@ -561,31 +561,44 @@ def push(
         raise ExportError(f"batch size must be at least 1, not {batch_size}")
     start = time.perf_counter()
     work = statements(graph)
-    total = sum(len(s.rows) for s in work)
     with connect(uri, user, password, database) as session:
         summary = PushSummary(uri=session.uri, database=session.database, server=session.server)
         summary.schema = _run(session, "creating constraints", ensure_schema, session)
-        done = 0
-        for stmt in work:
-            budget = None
-            rows = stmt.rows
-            if session.server == FALKORDB:
-                budget = FALKORDB_STATEMENT_LIMIT - len(_compact(stmt.query)) - _FALKORDB_MARGIN
-                rows = [_fit(row, budget, summary) for row in rows]
-            for batch in batches(rows, batch_size, budget):
-                counters = _run(
-                    session, f"writing {stmt.what}", session.write, stmt.query, {"rows": batch}
-                )
-                summary.batches += 1
-                summary.nodes_created += counters["nodes_created"]
-                summary.relationships_created += counters["relationships_created"]
-                summary.properties_set += counters["properties_set"]
-                done += len(batch)
-                if progress is not None:
-                    progress(done, total)
-            counts = summary.nodes if stmt.kind == "node" else summary.relationships
-            counts[stmt.what] = counts.get(stmt.what, 0) + len(stmt.rows)
+        write_statements(session, work, batch_size, summary, progress)
     summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def write_statements(
+    session: BoltSession,
+    work: list[Statement],
+    batch_size: int,
+    summary: PushSummary,
+    progress: Callable[[int, int], None] | None = None,
+) -> PushSummary:
+    """Run each statement over its rows in batches (one transaction per batch),
+    adding what was written to ``summary``."""
+    total = sum(len(s.rows) for s in work)
+    done = 0
+    for stmt in work:
+        budget = None
+        rows = stmt.rows
+        if session.server == FALKORDB:
+            budget = FALKORDB_STATEMENT_LIMIT - len(_compact(stmt.query)) - _FALKORDB_MARGIN
+            rows = [_fit(row, budget, summary) for row in rows]
+        for batch in batches(rows, batch_size, budget):
+            counters = _run(
+                session, f"writing {stmt.what}", session.write, stmt.query, {"rows": batch}
+            )
+            summary.batches += 1
+            summary.nodes_created += counters["nodes_created"]
+            summary.relationships_created += counters["relationships_created"]
+            summary.properties_set += counters["properties_set"]
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+        counts = summary.nodes if stmt.kind == "node" else summary.relationships
+        counts[stmt.what] = counts.get(stmt.what, 0) + len(stmt.rows)
     return summary
 
 
