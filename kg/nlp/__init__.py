@@ -16,6 +16,9 @@ The components, in order (what each reads and writes is in
 ``kg_entities``      overlap, identity and typing (:mod:`kg.nlp.resolve`), proposals
 ``kg_relations``     sentence-level relation rules (:mod:`kg.nlp.relations`)
 
+The tokenizer is spaCy's, wrapped to keep each document's text
+(:mod:`kg.nlp.tokenizer`), which every component reads.
+
 Every vocabulary and cue pattern is a data file in ``kg/data`` read by
 :mod:`kg.nlp.resources` (validated, ``file:line`` errors). To change what is
 found, edit those files: add a known name to ``gazetteer.tsv``, a generic
@@ -31,6 +34,7 @@ from spacy.language import Language
 
 from kg.errors import KgError
 from kg.nlp import components as components  # registers the kg_ factories
+from kg.nlp.tokenizer import TextKeepingTokenizer
 
 #: The kg components, in pipeline order.
 PIPE_NAMES = (
@@ -77,6 +81,8 @@ def build_nlp(spacy_model: str | None = None, data_dir: str | None = None) -> La
         nlp = spacy.load(spacy_model, exclude=["ner", "entity_ruler", "span_ruler", "textcat"])
     else:
         nlp = spacy.blank("en")
+    if not isinstance(nlp.tokenizer, TextKeepingTokenizer):
+        nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
     config = {"data_dir": data_dir}
     has_sents = any(name in nlp.pipe_names for name in ("parser", "senter", "sentencizer"))
     for name in PIPE_NAMES:

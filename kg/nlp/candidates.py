@@ -240,6 +240,7 @@ def cued_names(
     named_re: re.Pattern,
     title_end: int,
     cue_nouns: Mapping[str, EntityType] | None = None,
+    scan_text: str | None = None,
 ) -> list[tuple[int, int, str, EntityType | None]]:
     """Capitalised names introduced by context.
 
@@ -249,7 +250,9 @@ def cued_names(
     otherwise a subtitle "A Capitalised Words Method" names the proposal
     (guideline A8). Capitalised words before "dataset(s)"/"benchmark(s)" are
     a name when one of them is name-shaped ("the TCGA Lung Cancer datasets").
-    Returns ``(start, end, rule id, type or None)``.
+    ``named_re`` runs over ``scan_text`` when given (the case-folded text, for a
+    case-sensitive ``named_re``; same offsets). Returns ``(start, end, rule id,
+    type or None)``.
     """
     out: list[tuple[int, int, str, EntityType | None]] = []
     for cue in _CUE_AFTER_CAPS_RE.finditer(text) if cue_nouns else ():
@@ -260,7 +263,7 @@ def cued_names(
         if any(is_name_shaped(w) for w in words) and not all(is_name_shaped(w) for w in words):
             s = m.start(1)
             out.append((s, s + len(m.group(1).rstrip()), "cue-noun", cue_nouns[cue.group(1)]))
-    for m in named_re.finditer(text):
+    for m in named_re.finditer(text if scan_text is None else scan_text):
         if m.group().lower().startswith("namely"):
             continue  # "namely English, Japanese": lists, not new names
         n = _NAMED_AFTER_RE.match(text, m.end())
@@ -317,8 +320,10 @@ def suffix_type(name: str, affixes: tuple[tuple[str, str, EntityType], ...]) -> 
 
 
 _NEXT_WORDS_RE = re.compile(r"[\s-]*([A-Za-z]+)(?:\s+([A-Za-z]+))?")
-_PREV_CUE_RE = re.compile(
-    r"([A-Za-z]+)[\s,:]*(?:(?:called|named|dubbed|termed)\s+)?[\"'\u201c\u2018]?$"
+# "<cue>[,:] [called] ["]" right before a span, matched on the reversed text (a
+# match at the start is much cheaper than a search anchored at the end).
+_PREV_CUE_REVERSED_RE = re.compile(
+    r"[\"'\u201c\u2018]?(?:\s+(?:dellac|deman|debbud|demret))?[\s,:]*([A-Za-z]+)"
 )
 
 
@@ -337,9 +342,9 @@ def type_evidence(
         w2 = (m.group(2) or "").lower()
         if w2 in cue_nouns and w1 in ("large", "language", "vision", "new", "base", "family"):
             return cue_nouns[w2]
-    p = _PREV_CUE_RE.search(text, max(0, start - 40), start)
+    p = _PREV_CUE_REVERSED_RE.match(text[max(0, start - 40) : start][::-1])
     if p:
-        w = p.group(1).lower()
+        w = p.group(1)[::-1].lower()
         if w in cue_nouns and cue_nouns[w] is not EntityType.TASK:
             return cue_nouns[w]
     return None

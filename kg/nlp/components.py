@@ -38,8 +38,9 @@ from spacy.tokens import Doc, Span
 
 from kg.fsutil import write_bytes
 from kg.nlp import abbreviation, candidates, relations, resolve
-from kg.nlp.resources import DATA_DIR, DATA_FILES, Resources, load_resources
+from kg.nlp.resources import DATA_DIR, DATA_FILES, Resources, fold_case, load_resources
 from kg.nlp.sentences import sentence_bounds
+from kg.nlp.tokenizer import TEXT_KEY
 from kg.records import EntityType
 
 for _name in ("kg_abbreviations", "kg_candidates", "kg_entities", "kg_relations"):
@@ -58,8 +59,8 @@ def title_end(text: str) -> int:
 
 
 #: ``doc.user_data`` keys of the text and sentence bounds, computed once per doc
-#: (``Doc.text`` is rebuilt from the tokens on every access).
-TEXT_KEY = "kg_text"
+#: (``Doc.text`` is rebuilt from the tokens on every access; the text is kept
+#: by :class:`kg.nlp.tokenizer.TextKeepingTokenizer` when the doc is made).
 SENTS_KEY = "kg_sentences"
 
 
@@ -221,7 +222,7 @@ class Candidates(RuleComponent):
         for head in res.heads:
             self.head_ids[self.nlp.vocab.strings.add(f"kg_head_{head}")] = head
             self.head_matcher.add(f"kg_head_{head}", [self.nlp.make_doc(head)])
-        self.named_re = res.trigger_regex("named")
+        self.named_re = res.trigger_regex("named", folded=True)
 
     def _head_hits(self, doc: Doc) -> list[tuple[int, int, str]]:
         matches = self.head_matcher(doc)
@@ -243,7 +244,9 @@ class Candidates(RuleComponent):
             self.max_modifiers,
         ):
             found.append((s, e, etype.value, "head"))
-        cued = candidates.cued_names(text, self.named_re, title_end(text), self.res.cue_nouns)
+        cued = candidates.cued_names(
+            text, self.named_re, title_end(text), self.res.cue_nouns, fold_case(text)
+        )
         for s, e, rule, etype in cued:
             found.append((s, e, etype.value if etype else "", rule))
         descriptive = set()
@@ -265,10 +268,18 @@ class Candidates(RuleComponent):
         return doc
 
 
+OFFSETS_KEY = "kg_offsets"
+
+
 def _token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
-    """Start and end character offsets of every token (vectorised; no Token objects)."""
-    arr = doc.to_array(["IDX", "LENGTH"])
-    return arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist()
+    """Start and end character offsets of every token (vectorised; no Token objects),
+    computed once and kept in ``doc.user_data`` until :class:`Entities` drops them."""
+    offsets = doc.user_data.get(OFFSETS_KEY)
+    if offsets is None:
+        arr = doc.to_array(["IDX", "LENGTH"])
+        offsets = arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist()
+        doc.user_data[OFFSETS_KEY] = offsets
+    return offsets
 
 
 def _cands_from_doc(doc: Doc, text: str, offsets) -> list[resolve.Candidate]:
@@ -322,7 +333,7 @@ class Entities(RuleComponent):
         introduced = relations.find_introduced(text, t_end, sents, mentions, groups, self.res)
         resolve.type_groups(text, t_end, groups, self.res, set(introduced))
         groups = resolve.drop_unreported_metrics(
-            text, sents, groups, self.res.trigger_regex("result")
+            fold_case(text), sents, groups, self.res.trigger_regex("result", folded=True)
         )
         groups = resolve.drop_passing_phrases(text, t_end, groups)
         info, spans = {}, []
@@ -342,6 +353,7 @@ class Entities(RuleComponent):
                 ts, te = _token_bounds(starts, s, e)
                 if te > ts:
                     spans.append(Span(doc, ts, te, label=g.type.value, kb_id=key))
+        doc.user_data.pop(OFFSETS_KEY, None)  # the last reader; keep serialised docs small
         doc._.kg_entities = info
         doc.spans["kg_entities"] = sorted(spans, key=lambda sp: (sp.start, sp.end))
         return doc

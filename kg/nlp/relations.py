@@ -28,7 +28,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from kg.nlp.resolve import NAME_SOURCES, Group
-from kg.nlp.resources import Resources
+from kg.nlp.resources import Resources, fold_case
 from kg.records import PAPER_HEAD, RELATION_SIGNATURES, EntityType, RelationType
 
 MM = frozenset({EntityType.MODEL, EntityType.METHOD})
@@ -152,11 +152,12 @@ def find_introduced(
     def add(key: str, rule: str, sent: tuple[int, int]) -> None:
         found.setdefault(key, (rule, sent))
 
-    propose_re = res.trigger_regex("proposes")
-    named_re = res.trigger_regex("named")
-    novelty_re = res.trigger_regex("novelty")
-    out_re = res.trigger_regex("outperforms")
-    low = text.lower()
+    # Case-sensitive regexes over the case-folded text: same offsets, faster.
+    propose_re = res.trigger_regex("proposes", folded=True)
+    named_re = res.trigger_regex("named", folded=True)
+    novelty_re = res.trigger_regex("novelty", folded=True)
+    out_re = res.trigger_regex("outperforms", folded=True)
+    low = fold_case(text)
     for sent in sentences:
         lo, hi = sent
         ms = _in(mentions, lo, hi)
@@ -175,7 +176,7 @@ def find_introduced(
                 if x[1] <= title_end and "title-colon" in groups[x[2]].sources:
                     add(x[2], "title-colon", sent)
         named_here = False
-        for m in named_re.finditer(text, lo, hi) if may_name else ():
+        for m in named_re.finditer(low, lo, hi) if may_name else ():
             nxt = [x for x in ms if x[0] >= m.end() and x[0] - m.end() <= 3]
             if nxt and "gaz" not in groups[nxt[0][2]].sources:
                 add(nxt[0][2], "named", sent)
@@ -183,8 +184,8 @@ def find_introduced(
                 for x in _coordinated(text, ms, nxt[0]):  # "namely X and Y"
                     add(x[2], "named", sent)
         # "a novel MIL framework ... (X-Net)"
-        for m in novelty_re.finditer(text, lo, hi) if may_novel else ():
-            outs = out_re.search(text, m.end(), hi)
+        for m in novelty_re.finditer(low, lo, hi) if may_novel else ():
+            outs = out_re.search(low, m.end(), hi)
             limit = min(m.end() + 80, outs.start() if outs else hi)
             pick = [
                 x
@@ -195,7 +196,7 @@ def find_introduced(
             ]
             if pick:
                 add(pick[0][2], "novel-x", sent)
-        for m in propose_re.finditer(text, lo, hi) if may_propose else ():
+        for m in propose_re.finditer(low, lo, hi) if may_propose else ():
             after = [x for x in ms if x[0] >= m.end()]
             enumerated = [x for x in after if _ENUM_BEFORE_RE.search(text, m.end(), x[0])]
             for x in enumerated:
@@ -305,9 +306,11 @@ def find_relations(
     for key, (rule, sent) in introduced.items():
         rels.append(Rel(RelationType.PROPOSES, PAPER_HEAD, key, sent, rule, confidence(rule)))
     own_mm = [k for k in introduced if groups[k].type in MM]
-    eval_re = res.trigger_regex("evaluates_on")
-    out_re = res.trigger_regex("outperforms")
-    neg_re = res.trigger_regex("negation")
+    # Case-sensitive regexes over the case-folded text: same offsets, faster.
+    eval_re = res.trigger_regex("evaluates_on", folded=True)
+    out_re = res.trigger_regex("outperforms", folded=True)
+    neg_re = res.trigger_regex("negation", folded=True)
+    low = fold_case(text)
     value_re = res.trigger_regex("value")
     named = {k: _named(g, text) for k, g in groups.items()}
     for sent in sentences:
@@ -322,11 +325,11 @@ def find_relations(
         db = [x for x in typed if x[3] in DB]
         metrics = [x for x in _in(mentions, lo, hi) if groups[x[2]].type is EntityType.METRIC]
         # Cue regexes run only where their relation can exist (speed).
-        has_eval = bool((db or metrics) and eval_re.search(text, lo, hi))
+        has_eval = bool((db or metrics) and eval_re.search(low, lo, hi))
         metric_name = groups[metrics[0][2]].name if metrics else None
         # outperforms
-        outs = list(out_re.finditer(text, lo, hi)) if len(mm) > 1 or (mm and own_mm) else []
-        negs = [(m.start(), m.end()) for m in neg_re.finditer(text, lo, hi)] if outs else []
+        outs = list(out_re.finditer(low, lo, hi)) if len(mm) > 1 or (mm and own_mm) else []
+        negs = [(m.start(), m.end()) for m in neg_re.finditer(low, lo, hi)] if outs else []
         for m in outs:
             if any(s <= m.start() < e for s, e in negs):
                 continue

@@ -164,8 +164,12 @@ def _key(text: str, cand: Candidate) -> str:
     """Within-paper identity: :func:`kg.link.link_key`, Greek letters spelled out, a
     generic last word dropped ("Divergence-based Calibration Method" == "divergence-based
     calibration")."""
-    name = cand.canonical or text[cand.start : cand.end]
-    if cand.source != "gaz" and " " in name.strip():
+    return _name_key(cand.canonical or text[cand.start : cand.end], cand.source == "gaz")
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_key(name: str, known: bool) -> str:
+    if not known and " " in name.strip():
         name = _GENERIC_TAIL_RE.sub("", name)
     key = link_key(name)
     return _GREEK_RE.sub(lambda m: _GREEK_NAMES[m.group()], key)
@@ -175,11 +179,15 @@ _ACRONYM_RE = re.compile(r"^([A-Z][A-Z0-9]{1,7})(?:-[A-Z0-9]+)?$")
 _SMALL_WORDS = frozenset({"of", "for", "and", "the", "a", "an", "in", "on", "to", "with", "via"})
 
 
+_SPLIT_RE = re.compile(r"[\s-]+")
+
+
+@lru_cache(maxsize=1 << 14)
 def initials(name: str) -> tuple[str, str]:
     """The capital letters of a name and the first letters of its words (small words
     skipped): "DataComp for Language Models" -> ("DCLM", "DFLM")."""
     capitals = "".join(c for c in name if c.isupper())
-    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _SMALL_WORDS]
+    words = [w for w in _SPLIT_RE.split(name) if w and w.lower() not in _SMALL_WORDS]
     return capitals, "".join(w[0] for w in words).upper()
 
 
@@ -191,18 +199,24 @@ def link_acronyms(text: str, kept: list[Candidate], keys: list[str], uf: _UnionF
     for c, k in zip(kept, keys, strict=True):
         if c.source != "gaz":
             surfaces.setdefault(text[c.start : c.end], k)
-    for short, skey in surfaces.items():
-        m = _ACRONYM_RE.match(short)
-        if not m:
-            continue
-        acro = m.group(1)
-        for long, lkey in surfaces.items():
-            if lkey == skey or len(long) < len(acro) + 3 or long.upper().startswith(acro):
+    acronyms = [(m.group(1), k) for s, k in surfaces.items() if (m := _ACRONYM_RE.match(s))]
+    if not acronyms:
+        return
+    # Names that can expand an acronym: several words or several capitals.
+    longs = [
+        (long, lkey, long.upper(), initials(long))
+        for long, lkey in surfaces.items()
+        if len(_SPLIT_RE.split(long)) >= 2 or sum(c.isupper() for c in long) >= 2
+    ]
+    for acro, skey in acronyms:
+        for long, lkey, upper, inits in longs:
+            if lkey == skey or len(long) < len(acro) + 3 or upper.startswith(acro):
                 continue
-            if len(re.split(r"[\s-]+", long)) < 2 and sum(c.isupper() for c in long) < 2:
-                continue
-            if acro in initials(long):
+            if acro in inits:
                 uf.union(skey, lkey)
+
+
+_SOURCE_WEIGHT = {"gaz": W_GAZ, "head": W_HEAD, "abbr-long": W_HEAD}
 
 
 def group_mentions(
@@ -234,13 +248,15 @@ def group_mentions(
     groups: dict[str, Group] = {}
     for c, k in zip(kept, keys, strict=True):
         root = uf.find(k)
-        g = groups.setdefault(root, Group(key=root))
+        g = groups.get(root)
+        if g is None:
+            g = groups[root] = Group(key=root)
         g.mentions.append((c.start, c.end))
         g.sources.add(c.source)
         if c.canonical and not g.canonical:
             g.canonical = c.canonical
         if c.etype is not None:
-            weight = {"gaz": W_GAZ, "head": W_HEAD, "abbr-long": W_HEAD}.get(c.source, W_CUE)
+            weight = _SOURCE_WEIGHT.get(c.source, W_CUE)
             g.votes[c.etype] += weight
     return groups
 
@@ -364,8 +380,10 @@ def _default_type(g: Group, surfaces: list[str]) -> EntityType:
 
 def _best_name(surfaces: list[str]) -> str:
     """The most frequent surface; ties go to the first seen."""
-    counts = Counter(surfaces)
-    return max(surfaces, key=lambda s: (counts[s], -surfaces.index(s)))
+    if len(surfaces) == 1:
+        return surfaces[0]
+    counts = Counter(surfaces)  # ordered by first appearance; max keeps the first of a tie
+    return max(counts, key=counts.__getitem__)
 
 
 def drop_unreported_metrics(

@@ -82,6 +82,7 @@ def test_gazetteer_reports_every_bad_line(tmp_path):
             "duplicate id 'a'",
         ),
         ("{not json\n", 1, "invalid JSON"),
+        ('{"id": "a", "kind": "named", "regex": "\\\\bCalled\\\\s"}\n', 1, "upper-case letter 'C'"),
     ],
 )
 def test_trigger_errors_name_file_and_line(tmp_path, text, line, message):
@@ -130,3 +131,22 @@ def test_non_utf8_file(tmp_path):
 )
 def test_verb_forms(base, forms):
     assert forms <= verb_forms(base)
+
+
+def test_fold_case_keeps_length_and_offsets():
+    text = "İstanbul: GPT-4 Beats ΑΒΓ"
+    folded = resources.fold_case(text)
+    assert len(folded) == len(text)
+    assert folded.endswith("gpt-4 beats αβγ")
+
+
+@pytest.mark.parametrize("kind", sorted(resources.TRIGGER_KINDS))
+def test_folded_trigger_regex_finds_what_the_case_insensitive_one_finds(kind):
+    res = load_resources()
+    text = (
+        "We Propose X, Which We Call Y. It OUTPERFORMS Z and is Comparable To W, "
+        "Achieving 81.3% On ImageNet; a Novel method, Called V, was Evaluated."
+    )
+    plain = [m.span() for m in res.trigger_regex(kind).finditer(text)]
+    folded = [m.span() for m in res.trigger_regex(kind, folded=True).finditer(text.lower())]
+    assert plain == folded
