@@ -198,11 +198,6 @@ def _escape_falkordb(value):
     return value
 
 
-def _compact(query: str) -> str:
-    """One-line query text (our queries hold no string literals)."""
-    return " ".join(query.split())
-
-
 class BoltSession:
     """A driver bound to one database, aware of the server's quirks.
 
@@ -223,7 +218,7 @@ class BoltSession:
 
     def write(self, query: str, params: dict | None = None) -> dict:
         """Run ``query`` in a write transaction; return the summary counters as a dict."""
-        query, params = _compact(query), self._params(params)
+        params = self._params(params)
 
         def work(tx):
             return tx.run(query, params).consume().counters
@@ -238,7 +233,7 @@ class BoltSession:
 
     def read(self, query: str, params: dict | None = None) -> list[dict]:
         """Run ``query`` in a read transaction; return its records as dicts."""
-        query, params = _compact(query), self._params(params)
+        params = self._params(params)
 
         def work(tx):
             return [record.data() for record in tx.run(query, params)]
@@ -490,27 +485,30 @@ def _size(value) -> int:
 def _shorten(row: dict, budget: int) -> int:
     """Shorten the longest strings of ``row`` (in place) until it fits ``budget``.
 
-    Returns how many values were shortened; raises ``ValueError`` when even
-    empty strings do not fit.
+    The longest string is cut down to the length of the next longest (or by
+    the excess, if less), so long values end up sharing the room. Returns how
+    many values were shortened; raises ``ValueError`` when even empty strings
+    do not fit.
     """
-    count = 0
+    shortened: set = set()
     while (excess := _size(row) - budget) > 0:
-        best = None  # (length, container, key)
-        for key, value in row.items():
-            if isinstance(value, str) and (best is None or len(value) > best[0]):
-                best = (len(value), row, key)
-            elif isinstance(value, list):
-                for i, item in enumerate(value):
-                    if isinstance(item, str) and (best is None or len(item) > best[0]):
-                        best = (len(item), value, i)
-        if best is None or best[0] == 0:
+        slots = [(len(v), row, k) for k, v in row.items() if isinstance(v, str)]
+        for value in row.values():
+            if isinstance(value, list):
+                slots += [(len(x), value, i) for i, x in enumerate(value) if isinstance(x, str)]
+        slots.sort(key=lambda s: s[0], reverse=True)
+        if not slots or slots[0][0] <= 1:
             raise ValueError("row does not fit the server's statement limit")
-        length, container, key = best
-        text = container[key]
-        keep = max(0, length - excess - 4)  # every character takes at least one byte
-        container[key] = text[:keep] + "\u2026" if keep else ""
-        count += 1
-    return count
+        longest = slots[0][0]
+        tied = [s for s in slots if s[0] == longest]
+        runner_up = next((s[0] for s in slots if s[0] < longest), 0)
+        # every character takes at least one byte; 4 more make room for the ellipsis
+        keep = max(runner_up, longest - excess // len(tied) - 5, 0)
+        keep = min(keep, longest - 2)
+        for _, container, key in tied:
+            container[key] = container[key][:keep] + "\u2026"
+            shortened.add((id(container), key))
+    return len(shortened)
 
 
 def batches(rows: list[dict], batch_size: int, budget: int | None = None):
@@ -584,7 +582,7 @@ def write_statements(
         budget = None
         rows = stmt.rows
         if session.server == FALKORDB:
-            budget = FALKORDB_STATEMENT_LIMIT - len(_compact(stmt.query)) - _FALKORDB_MARGIN
+            budget = FALKORDB_STATEMENT_LIMIT - len(stmt.query.encode()) - _FALKORDB_MARGIN
             rows = [_fit(row, budget, summary) for row in rows]
         for batch in batches(rows, batch_size, budget):
             counters = _run(

@@ -318,3 +318,23 @@ def test_push_of_a_real_build(bolt, bolt_settings, shared_build):
     neo4j_bolt.push(graph, **bolt_settings)
     assert server_counts(bolt) == expected_counts(graph)
     assert (Path(out) / "neo4j" / "import.cypher").is_file()
+    # the cookbook's default parameters are chosen to find something in this corpus
+    answered = [
+        q.number for q in read_cookbook() if not q.neo4j_only and bolt.read(q.query, q.params)
+    ]
+    assert len(answered) >= 12, answered
+
+
+@pytest.mark.neo4j_only
+def test_import_cypher_script_loads_into_neo4j(bolt, gold_linked, tmp_path):
+    from kg.export import neo4j_files
+
+    graph = build_graph(gold_linked)
+    script = neo4j_files.cypher_script(graph)
+    for statement in script.split(";\n"):
+        body = "\n".join(line for line in statement.splitlines() if not line.startswith("//"))
+        if body.strip():
+            bolt.write(body)
+    assert server_counts(bolt) == expected_counts(graph)
+    (row,) = bolt.read("MATCH (p:Paper {paperId: '3'}) RETURN p.title AS t")
+    assert row["t"] == graph.nodes["paper:3"]["title"]

@@ -25,7 +25,7 @@ ORDER BY relationships DESC, type;
 
 // ---------------------------------------------------------------------------
 // 3. Which models and methods were evaluated on benchmark or dataset X?
-:param target => 'MMNeedle'
+:param target => 'MMLU'
 MATCH (m:Entity)-[r:EVALUATES_ON]->(b:Entity)
 WHERE toLower(b.name) = toLower($target) OR b.id = $target
 RETURN b.name AS evaluatedOn, m.name AS model, m.type AS type, r.support AS papers, r.papers AS paperIds
@@ -34,7 +34,7 @@ ORDER BY papers DESC, model;
 // ---------------------------------------------------------------------------
 // 4. Who outperforms whom on dataset or benchmark D (the paper that claims the win
 //    also evaluates the winner on D)?
-:param target => 'MMNeedle'
+:param target => 'ImageNet'
 MATCH (d:Entity)<-[e:EVALUATES_ON]-(winner:Entity)-[o:OUTPERFORMS]->(loser:Entity)
 WHERE toLower(d.name) = toLower($target) OR d.id = $target
 WITH d, winner, loser, o, [p IN o.papers WHERE p IN e.papers] AS papers
@@ -76,18 +76,20 @@ RETURN p.paperId AS paper, p.title AS title, collect(b.name) AS proposes
 ORDER BY paper;
 
 // ---------------------------------------------------------------------------
-// 9. Entities shared by two papers (give their paperId).
-:param paperA => '3'
-:param paperB => '5'
-MATCH (a:Paper {paperId: $paperA})-[:MENTIONS]->(e:Entity)<-[:MENTIONS]-(b:Paper {paperId: $paperB})
-RETURN e.name AS entity, e.type AS type
+// 9. Entities shared by two papers (words of their titles, or their paperId).
+:param paperA => 'ELECTRA'
+:param paperB => 'ERNIE-Gram'
+MATCH (a:Paper)-[:MENTIONS]->(e:Entity)<-[:MENTIONS]-(b:Paper)
+WHERE (a.paperId = $paperA OR toLower(a.title) CONTAINS toLower($paperA))
+  AND (b.paperId = $paperB OR toLower(b.title) CONTAINS toLower($paperB)) AND a <> b
+RETURN a.title AS paperA, b.title AS paperB, e.name AS entity, e.type AS type
 ORDER BY type, entity;
 
 // ---------------------------------------------------------------------------
 // 10. The evidence behind a claim: every sentence (and its paper) stating any
 //     relation from X to Y.
-:param head => 'GPT-4o'
-:param tail => 'MMNeedle'
+:param head => 'Llama-3 8B'
+:param tail => 'MMLU'
 MATCH (a:Entity)-[r]->(b:Entity)
 WHERE toLower(a.name) = toLower($head) AND toLower(b.name) = toLower($tail)
 UNWIND range(0, size(r.papers) - 1) AS i
@@ -103,18 +105,20 @@ WHERE any(a IN e.aliases WHERE toLower(a) = toLower($alias))
 RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases, e.papers AS papers;
 
 // ---------------------------------------------------------------------------
-// 12. Everything a paper states: what it proposes, evaluates and compares.
-:param paper => '3'
-MATCH (p:Paper {paperId: $paper})-[:MENTIONS]->(e:Entity)
+// 12. Everything a paper states: what it proposes, evaluates and compares
+//     (words of its title, or its paperId).
+:param paper => 'ELECTRA'
+MATCH (p:Paper)-[:MENTIONS]->(e:Entity)
+WHERE p.paperId = $paper OR toLower(p.title) CONTAINS toLower($paper)
 OPTIONAL MATCH (e)-[r]->(o:Entity)
-WHERE $paper IN r.papers
-RETURN e.name AS entity, e.type AS type, $paper IN e.introducedBy AS proposed,
+WHERE p.paperId IN r.papers
+RETURN p.title AS paper, e.name AS entity, e.type AS type, p.paperId IN e.introducedBy AS proposed,
        collect(DISTINCT type(r) + ' ' + o.name) AS claims
-ORDER BY proposed DESC, type, entity;
+ORDER BY paper, proposed DESC, type, entity;
 
 // ---------------------------------------------------------------------------
 // 13. The neighbourhood of one entity: every relationship in and out.
-:param name => 'GPT-4o'
+:param name => 'BERT'
 MATCH (e:Entity)-[r]-(other)
 WHERE toLower(e.name) = toLower($name)
 RETURN type(r) AS relation, startNode(r) = e AS outgoing, other.name AS other,
@@ -162,8 +166,8 @@ ORDER BY papers DESC, name;
 // ---------------------------------------------------------------------------
 // 18. How are two entities connected? Shortest path through papers and claims.
 // neo4j-only
-:param fromName => 'GPT-4o'
-:param toName => 'MMNeedle'
+:param fromName => 'BERT'
+:param toName => 'MMLU'
 MATCH (a:Entity), (b:Entity)
 WHERE toLower(a.name) = toLower($fromName) AND toLower(b.name) = toLower($toName)
 MATCH path = shortestPath((a)-[*..6]-(b))

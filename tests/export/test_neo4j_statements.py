@@ -1,0 +1,124 @@
+"""The Bolt push without a server: statements, batching, FalkorDB escaping, settings."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kg.errors import ExportError
+from kg.export import neo4j_bolt
+from kg.export.cypher import CLAIM_LISTS, NODE_LABELS, REL_TYPES, expected_counts
+from kg.graph import build_graph
+from kg.link import Linker
+from kg.records import Entity, EntityType, Extraction, Paper, Relation, RelationType
+
+
+@pytest.fixture
+def graph():
+    ents = (
+        Entity(id="", name="MegaNet", type=EntityType.MODEL, aliases=("MegaNet",)),
+        Entity(id="", name="ToyBench", type=EntityType.BENCHMARK, aliases=("ToyBench",)),
+    )
+    rels = (
+        Relation(RelationType.PROPOSES, "PAPER", "MegaNet", "We propose MegaNet.", "p", 0.9),
+        Relation(RelationType.EVALUATES_ON, "MegaNet", "ToyBench", "Tested on ToyBench.", "e", 0.7),
+    )
+    ex = Extraction(Paper("p1", "Title", "Abstract."), ents, rels)
+    return build_graph(Linker().link_all([ex]))
+
+
+def test_statements_cover_every_node_and_edge_with_fixed_labels(graph):
+    work = neo4j_bolt.statements(graph)
+    assert sum(len(s.rows) for s in work) == graph.number_of_nodes() + graph.number_of_edges()
+    labels, types = expected_counts(graph)
+    nodes = {s.what: len(s.rows) for s in work if s.kind == "node"}
+    rels = {s.what: len(s.rows) for s in work if s.kind == "relationship"}
+    assert nodes == {k: v for k, v in labels.items() if k != "Entity"}
+    assert rels == types
+    for stmt in work:
+        assert stmt.query.startswith("UNWIND $rows AS row ")
+        assert "'" not in stmt.query and '"' not in stmt.query  # no literal text in queries
+        assert stmt.what in NODE_LABELS or stmt.what in REL_TYPES.values()
+    claims = next(s for s in work if s.what == "EVALUATES_ON")
+    assert set(claims.rows[0]) == {"start", "end", *CLAIM_LISTS}
+    assert claims.rows[0]["evidence"] == ["Tested on ToyBench."]
+
+
+def test_query_builders_refuse_labels_outside_the_fixed_list():
+    with pytest.raises(ValueError):
+        neo4j_bolt.entity_query("Model`) DETACH DELETE (n")
+    with pytest.raises(ValueError):
+        neo4j_bolt.entity_query("Paper")
+    with pytest.raises(ValueError):
+        neo4j_bolt.claims_query("MENTIONS", "Paper")
+    with pytest.raises(ValueError):
+        neo4j_bolt.claims_query("OUTPERFORMS", "Model")
+
+
+def test_batches_respect_row_count_and_byte_budget():
+    rows = [{"id": f"n{i}", "name": "x" * 50} for i in range(100)]
+    assert [len(b) for b in neo4j_bolt.batches(rows, 30)] == [30, 30, 30, 10]
+    budget = 1000
+    cut = list(neo4j_bolt.batches(rows, 1000, budget))
+    assert sum(len(b) for b in cut) == 100
+    assert all(sum(neo4j_bolt._size(r) + 2 for r in b) <= budget for b in cut)
+
+
+def test_shorten_cuts_the_longest_strings_until_the_row_fits():
+    row = {"id": "x", "name": "n" * 3000, "aliases": ["a" * 2500, "short"]}
+    count = neo4j_bolt._shorten(row, 2000)
+    assert count >= 2
+    assert neo4j_bolt._size(row) <= 2000
+    assert row["id"] == "x" and row["aliases"][1] == "short"
+    assert row["name"].endswith("\u2026") and row["name"].startswith("nnn")
+
+
+@given(st.text())
+def test_size_is_an_upper_bound_of_the_escaped_literal(text):
+    escaped = neo4j_bolt._escape_falkordb(text)
+    assert neo4j_bolt._size(text) >= len(escaped.encode("utf-8")) + 2
+
+
+def test_falkordb_escaping_doubles_backslashes_and_escapes_quotes():
+    value = {"rows": [{"name": "it's a \\b", "aliases": ["'"], "n": 1, "x": None}]}
+    assert neo4j_bolt._escape_falkordb(value) == {
+        "rows": [{"name": "it\\'s a \\\\b", "aliases": ["\\'"], "n": 1, "x": None}]
+    }
+    assert neo4j_bolt._escape_falkordb("nul\x00byte") == "nulbyte"
+
+
+def test_connection_settings_fall_back_to_the_environment(monkeypatch):
+    monkeypatch.setenv("NEO4J_URI", "bolt://env:7687")
+    monkeypatch.setenv("NEO4J_DATABASE", "envdb")
+    monkeypatch.delenv("NEO4J_USERNAME", raising=False)
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    assert neo4j_bolt.connection_settings(uri="bolt://given:7687") == {
+        "uri": "bolt://given:7687",
+        "user": None,
+        "password": None,
+        "database": "envdb",
+    }
+
+
+def test_bad_settings_fail_before_connecting(monkeypatch, graph):
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    with pytest.raises(ExportError, match="no Neo4j server given"):
+        neo4j_bolt.push(graph)
+    with pytest.raises(ExportError, match="invalid Neo4j URI 'ftp://x'"):
+        neo4j_bolt.push(graph, "ftp://x")
+    with pytest.raises(ExportError, match="batch size must be at least 1"):
+        neo4j_bolt.push(graph, "bolt://localhost:7687", batch_size=0)
+
+
+def test_summary_text_names_counts_and_server():
+    summary = neo4j_bolt.PushSummary(
+        uri="bolt://h:7687",
+        database="kg",
+        nodes={"Paper": 2},
+        relationships={"MENTIONS": 3},
+        truncated=1,
+    )
+    text = summary.format_text()
+    assert "bolt://h:7687 (database kg)" in text
+    assert "Paper 2" in text and "MENTIONS 3" in text and "shortened 1" in text
