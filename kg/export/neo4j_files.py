@@ -193,7 +193,7 @@ def csv_texts(graph: nx.MultiDiGraph) -> dict[str, str]:
     """The four ``neo4j-admin`` CSV files as text, by file name."""
     papers, entities, mentions, claims = [], [], [], []
     for labels, props in iter_nodes(graph):
-        row = dict(props, labels=";".join(labels))
+        row = dict(props, labels=list(labels))  # neo4j-admin splits labels on the array delimiter
         (papers if labels == (PAPER_LABEL,) else entities).append(row)
     for rtype, start, end, props in iter_relationships(graph):
         row = dict(props, start=start, end=end, type=rtype)

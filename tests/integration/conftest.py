@@ -43,6 +43,23 @@ def bolt_settings(tmp_path_factory):
         stop_falkordb(folder)
 
 
+@pytest.fixture(scope="session")
+def bolt_server_kind(bolt_settings) -> str:
+    """``"neo4j"`` or ``"falkordb"``: what answers at the test URI."""
+    from kg.export.neo4j_bolt import connect
+
+    with connect(**bolt_settings) as session:
+        return session.server
+
+
+@pytest.fixture(autouse=True)
+def _only_on_neo4j(request):
+    """Skip ``neo4j_only`` tests when NEO4J_URI points at FalkorDB rather than Neo4j."""
+    if request.node.get_closest_marker("neo4j_only"):
+        if request.getfixturevalue("bolt_server_kind") != "neo4j":
+            pytest.skip("needs a real Neo4j; NEO4J_URI points at another Bolt server")
+
+
 @pytest.fixture
 def bolt(bolt_settings):
     """An open BoltSession on an emptied database."""
