@@ -39,6 +39,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
+from kg.errors import ExportError
 from kg.records import MENTIONS, EntityType, RelationType
 
 PAPER_LABEL = "Paper"
@@ -82,24 +83,30 @@ _PAPER_PROPS = (
 )
 
 
-def node_labels(data: dict) -> tuple[str, ...]:
+def node_labels(data: dict, node_id: str = "?") -> tuple[str, ...]:
     """The Neo4j labels of a graph node: ``("Paper",)`` or ``("Entity", "Model")``.
 
-    Raises ``ValueError`` for a ``kind`` outside the fixed list.
+    Raises :class:`~kg.errors.ExportError` for a ``kind`` outside the fixed list.
     """
     kind = data.get("kind")
     if kind == PAPER_LABEL:
         return (PAPER_LABEL,)
     if kind in ENTITY_LABELS:
         return (ENTITY_LABEL, ENTITY_LABELS[kind])
-    raise ValueError(f"node kind {kind!r} is not one of {', '.join(NODE_LABELS)}")
+    raise ExportError(
+        f"graph node {node_id!r} has kind {kind!r}, which has no Neo4j label; expected one "
+        f"of {', '.join((PAPER_LABEL, *ENTITY_LABELS))} (is this a kg graph.json?)"
+    )
 
 
 def rel_type(data: dict, key: str | None = None) -> str:
     """The Neo4j relationship type of a graph edge (``EVALUATES_ON``...)."""
     etype = data.get("type") or key
     if etype not in REL_TYPES:
-        raise ValueError(f"edge type {etype!r} is not one of {', '.join(REL_TYPES)}")
+        raise ExportError(
+            f"graph edge type {etype!r} has no Neo4j relationship type; expected one of "
+            f"{', '.join(REL_TYPES)} (is this a kg graph.json?)"
+        )
     return REL_TYPES[etype]
 
 
@@ -170,7 +177,7 @@ def edge_properties(data: dict) -> dict:
 def iter_nodes(graph: nx.MultiDiGraph) -> Iterator[tuple[tuple[str, ...], dict]]:
     """Yield ``(labels, properties)`` for every node, sorted by label then id."""
     rows = [
-        (node_labels(data), node_properties(str(node), data))
+        (node_labels(data, str(node)), node_properties(str(node), data))
         for node, data in graph.nodes(data=True)
     ]
     rows.sort(key=lambda r: (NODE_LABELS.index(r[0][-1]), r[1]["id"]))

@@ -122,3 +122,17 @@ def test_summary_text_names_counts_and_server():
     text = summary.format_text()
     assert "bolt://h:7687 (database kg)" in text
     assert "Paper 2" in text and "MENTIONS 3" in text and "shortened 1" in text
+
+
+def test_a_graph_with_unknown_kinds_is_a_clear_export_error():
+    import networkx as nx
+
+    odd = nx.MultiDiGraph()
+    odd.add_node("author:x", kind="Author", name="X")
+    with pytest.raises(ExportError, match="graph node 'author:x' has kind 'Author'"):
+        neo4j_bolt.statements(odd)
+    odd = nx.MultiDiGraph()
+    odd.add_node("model:a", kind="Model", name="A")
+    odd.add_edge("model:a", "model:a", key="cites", type="cites")
+    with pytest.raises(ExportError, match="edge type 'cites'"):
+        neo4j_bolt.statements(odd)
