@@ -322,9 +322,15 @@ def suffix_type(name: str, affixes: tuple[tuple[str, str, EntityType], ...]) -> 
 _NEXT_WORDS_RE = re.compile(r"[\s-]*([A-Za-z]+)(?:\s+([A-Za-z]+))?")
 # "<cue>[,:] [called] ["]" right before a span, matched on the reversed text (a
 # match at the start is much cheaper than a search anchored at the end).
+# Groups: the separator, the cue word, the word before the cue (all reversed).
 _PREV_CUE_REVERSED_RE = re.compile(
-    r"[\"'\u201c\u2018]?(?:\s+(?:dellac|deman|debbud|demret))?[\s,:]*([A-Za-z]+)"
+    r"[\"'\u201c\u2018]?(?:\s+(?:dellac|deman|debbud|demret))?([\s,:]*)([A-Za-z]+)(?:\s+(\S+))?"
 )
+
+
+def _owned(before_reversed: str | None) -> bool:
+    """Whether the word before a cue noun (reversed) is a name that owns the cue."""
+    return bool(before_reversed) and is_name_shaped(before_reversed[::-1].strip(_STRIP_LEFT))
 
 
 def type_evidence(
@@ -343,8 +349,10 @@ def type_evidence(
         if w2 in cue_nouns and w1 in ("large", "language", "vision", "new", "base", "family"):
             return cue_nouns[w2]
     p = _PREV_CUE_REVERSED_RE.match(text[max(0, start - 40) : start][::-1])
-    if p:
-        w = p.group(1)[::-1].lower()
+    # "On the D4RL benchmark, X outperforms": a cue after a name and before a comma
+    # is that name's, not X's ("a new benchmark, X" is X's).
+    if p and not ((sep := p.group(1)) and ("," in sep or ":" in sep) and _owned(p.group(3))):
+        w = p.group(2)[::-1].lower()
         if w in cue_nouns and cue_nouns[w] is not EntityType.TASK:
             return cue_nouns[w]
     return None

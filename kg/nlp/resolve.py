@@ -294,23 +294,33 @@ _ON_CONTEXT_RE = re.compile(
     re.IGNORECASE,
 )
 _APPOSITION_RE = re.compile(
-    r"\)?\s*(?:,|:|\bis|\bas)\s+(?:a|an|the|our)\s+((?:[\w-]+\s+){0,4}?)([\w-]+)\b",
+    r"\)?\s*(?:,|:|\bis|\bas)\s+(?:a|an|the|our)\s+((?:[\w-]+\s+){0,4})([\w-]+)\b",
     re.IGNORECASE,
 )
 _TITLE_MODEL_RE = re.compile(r"\bModel\b(?!s)")
 _TYPE_ORDER = {t: i for i, t in enumerate(EntityType)}
 
 
+_PHRASE_END = frozenset(
+    "that which who whose where for of with to on in from by via using and or than as at into "
+    "over across under built based trained designed".split()
+)
+
+
 def apposition_type(text: str, end: int, cue_nouns) -> EntityType | None:
-    """ "X, a new benchmark ...", "X: a framework ...": the first cue noun within five words."""
+    """ "X, a new benchmark ...", "X: a framework ...": the head of the noun phrase, that
+    is the last cue noun before a function word, within five words ("X, a new tool
+    retrieval dataset that ..." is a dataset, not a tool)."""
     m = _APPOSITION_RE.match(text, end)
     if not m:
         return None
+    found = None
     for word in [*m.group(1).split(), m.group(2)]:
-        etype = cue_nouns.get(word.lower())
-        if etype is not None:
-            return etype
-    return None
+        low = word.lower()
+        if low in _PHRASE_END:
+            break
+        found = cue_nouns.get(low, found)
+    return found
 
 
 def type_groups(
@@ -324,7 +334,9 @@ def type_groups(
     """
     t_type = title_type(text, title_end, res.cue_nouns)
     by_surface = {link_key(text[s:e]): g for g in groups.values() for s, e in g.mentions}
-    for g in groups.values():
+    own_types: set[EntityType] = set()
+    # The paper's own proposals first: names without evidence are typed like them.
+    for g in sorted(groups.values(), key=lambda g: g.key not in introduced):
         surfaces = [text[s:e] for s, e in g.mentions]
         g.introduced = g.key in introduced
         name_like = bool(g.sources & NAME_SOURCES) and not g.sources & {"gaz", "head"}
@@ -347,9 +359,13 @@ def type_groups(
             if g.introduced and _TITLE_MODEL_RE.search(text, 0, title_end):
                 g.votes[EntityType.MODEL] += W_DEFAULT * 2
         if not g.votes:
-            g.votes[_default_type(g, surfaces)] += W_DEFAULT
+            g.votes[_default_type(g, surfaces, own_types)] += W_DEFAULT
         g.type = max(g.votes.items(), key=lambda kv: (kv[1], -_TYPE_ORDER[kv[0]]))[0]
         g.name = g.canonical or _best_name(surfaces)
+        if g.introduced and g.type in (EntityType.MODEL, EntityType.METHOD):
+            own_types.add(g.type)
+        if "gaz" in g.sources and g.type is EntityType.DATASET and _called_benchmark(text, g):
+            g.type = EntityType.BENCHMARK  # guideline rule 6: the text calls it a benchmark
 
 
 def _vote_compound(g: Group, surfaces: list[str], by_surface: dict[str, Group]) -> None:
@@ -367,15 +383,27 @@ def _vote_compound(g: Group, surfaces: list[str], by_surface: dict[str, Group]) 
 _BARE_ACRONYM_RE = re.compile(r"^[A-Z]{2,6}s?$")
 
 
-def _default_type(g: Group, surfaces: list[str]) -> EntityType:
+def _default_type(g: Group, surfaces: list[str], own_types=frozenset()) -> EntityType:
     """No evidence: an abbreviated lower-case phrase is a TASK ("multi-image instruction
     (MII)"), an abbreviated capitalised one a METHOD; a name the paper proposes or a
-    bare acronym ("MLE") is a METHOD; any other name ("Nemotron-4") a MODEL."""
+    bare acronym ("MLE") is a METHOD; any other name is of the kind the paper
+    proposes (baselines are compared like with like: a new algorithm against
+    "FedProx", a new model against "Nemotron-4"), else a MODEL."""
     if "abbr-long" in g.sources:
         return EntityType.TASK if any(s[:1].islower() for s in surfaces) else EntityType.METHOD
     if g.introduced or any(_BARE_ACRONYM_RE.match(s) for s in surfaces):
         return EntityType.METHOD
+    if len(own_types) == 1:
+        return next(iter(own_types))
     return EntityType.MODEL
+
+
+_CALLED_BENCHMARK_RE = re.compile(r"[\s-]+(?:benchmarks?|suite)\b", re.IGNORECASE)
+
+
+def _called_benchmark(text: str, g: Group) -> bool:
+    """Whether a mention is followed by "benchmark" or "suite" ("the D4RL benchmark")."""
+    return any(_CALLED_BENCHMARK_RE.match(text, e) for _, e in g.mentions)
 
 
 def _best_name(surfaces: list[str]) -> str:
