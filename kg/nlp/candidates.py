@@ -49,7 +49,7 @@ _TITLE_COMPOUND_RE = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]*)+$|^[A-Z][a-z]+
 _MATH_RE = re.compile(r"[()=<>{}|\\$]")
 _PLACEHOLDER_RE = re.compile(r"^(?:Our|My|The|This)[A-Z]|_|^\\")
 _POSSESSIVE_RE = re.compile(r"(?:'s|\u2019s|')$")
-_URLISH_RE = re.compile(r"https?:|www\.|\.com|\.org|\.io|/")
+_URLISH_RE = re.compile(r"https?:|www\.|\.com|\.org|\.io|//|/[a-z]")  # not "ViT-B/16"
 # Upper-case words that are ordinary English when shouted in a title ("ALL You Need").
 _SHOUTED = frozenset(
     "A AN THE ALL AND OR OF FOR TO IN ON AT BY WITH FROM IS ARE BE WE OUR YOU YOUR IT ITS "
@@ -152,6 +152,14 @@ def is_modifier(word: str, stops: frozenset[str]) -> bool:
     return sum(1 for c in word if c.isupper()) < 2
 
 
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def metric_modifier(word: str, metric_modifiers: frozenset[str]) -> bool:
+    """Whether ``word`` belongs to a metric's name: "top-1", "Top-5", "macro"."""
+    return _DIGITS_RE.sub("k", word.lower()) in metric_modifiers
+
+
 def _phrase_start(
     text: str, head_start: int, floor: int, stops: frozenset[str], max_mods: int
 ) -> tuple[int, int]:
@@ -178,12 +186,15 @@ def head_phrases(
     floors: list[int],
     hits: Iterable[tuple[int, int, str]],
     max_mods: int = 3,
+    metric_modifiers: frozenset[str] = frozenset(),
 ) -> list[tuple[int, int, EntityType]]:
     """Technique/task/metric phrases: up to ``max_mods`` modifier words, then a head noun.
 
     ``hits`` are ``(start, end, head)`` of head words (from :func:`head_hits`
     or a PhraseMatcher); ``floors`` are sentence starts (a phrase never
-    crosses one). A bare head counts only when ``heads`` marks it so.
+    crosses one). A bare head counts only when ``heads`` marks it so; a metric
+    that is a metric on its own keeps only a modifier of its name
+    (``metric_modifiers``: "top-1 accuracy", not "zero-shot accuracy").
     """
     out = []
     for hs, he, head in hits:
@@ -197,8 +208,20 @@ def head_phrases(
         start, n = _phrase_start(text, hs, floor, stops, limit)
         if n == 0 and not bare:
             continue
+        if etype is EntityType.METRIC and bare and metric_modifiers:
+            start = _metric_name_start(text, hs, floor, metric_modifiers)
         out.append((start, he, etype))
     return out
+
+
+def _metric_name_start(text: str, head_start: int, floor: int, modifiers: frozenset[str]) -> int:
+    """Start of "top-1 accuracy": the word before the head when it is a metric modifier."""
+    if head_start - floor < 2 or text[head_start - 1] != " ":
+        return head_start
+    cut = text.rfind(" ", max(floor, head_start - 24), head_start - 1)
+    start = max(cut + 1, floor) if cut >= 0 else max(floor, head_start - 24)
+    word = text[start : head_start - 1]
+    return start if word and metric_modifier(word, modifiers) else head_start
 
 
 def _whole_word(text: str, start: int, end: int) -> bool:

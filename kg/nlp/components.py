@@ -242,6 +242,7 @@ class Candidates(RuleComponent):
             floors,
             self._head_hits(doc),
             self.max_modifiers,
+            self.res.metric_modifiers,
         ):
             found.append((s, e, etype.value, "head"))
         cued = candidates.cued_names(

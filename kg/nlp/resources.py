@@ -15,9 +15,10 @@ Files (all UTF-8, ``#`` starts a comment line):
     ``noun<TAB>TYPE`` - nouns that type a nearby name ("the X dataset").
 ``name_affixes.tsv``
     ``suffix|stem<TAB>affix<TAB>TYPE`` - type evidence from a name's spelling.
-``stop_terms.txt``, ``modifier_stops.txt``, ``verbs.txt``
-    one term a line: never-entities, words that end a phrase, and verbs whose
-    inflected forms end a phrase too.
+``stop_terms.txt``, ``modifier_stops.txt``, ``verbs.txt``, ``metric_modifiers.txt``
+    one term a line: never-entities, words that end a phrase, verbs whose
+    inflected forms end a phrase too, and modifiers that belong to a metric's
+    name ("top-1 accuracy").
 ``triggers.jsonl``
     ``{"id", "kind", "regex"}`` - sentence-level cue patterns of the relation rules.
 """
@@ -45,6 +46,7 @@ DATA_FILES = (
     "name_affixes.tsv",
     "stop_terms.txt",
     "modifier_stops.txt",
+    "metric_modifiers.txt",
     "verbs.txt",
     "triggers.jsonl",
 )
@@ -90,6 +92,7 @@ class Resources:
     affixes: tuple[tuple[str, str, EntityType], ...]
     stop_terms: frozenset[str]
     modifier_stops: frozenset[str]
+    metric_modifiers: frozenset[str]
     triggers: Mapping[str, tuple[Trigger, ...]]
     _regexes: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -326,6 +329,7 @@ def load_resources(data_dir: str | None = None) -> Resources:
         cue_nouns=read_cue_nouns(base / "cue_nouns.tsv"),
         affixes=read_affixes(base / "name_affixes.tsv"),
         stop_terms=read_terms(base / "stop_terms.txt", normalise=True),
+        metric_modifiers=read_terms(base / "metric_modifiers.txt", normalise=False),
         modifier_stops=read_terms(base / "modifier_stops.txt", normalise=False).union(
             *(verb_forms(v) for v in read_terms(base / "verbs.txt", normalise=False))
         ),

@@ -77,3 +77,52 @@ def test_baselines_without_evidence_are_of_the_kind_the_paper_proposes(kg_nlp):
     t = types(ex)
     assert t["FedSnip"] == "METHOD"
     assert t["FedMix"] == "METHOD" and t["ScaffoldX"] == "METHOD"
+
+
+@pytest.mark.parametrize("metric", ["MRR@10", "nDCG@10", "Recall@20", "Hits@3", "P@5", "NDCG@20"])
+def test_at_k_tokens_are_metrics_and_keep_their_cutoff(kg_nlp, metric):
+    # "MRR@10" was typed MODEL and "nDCG@10" cut to "nDCG".
+    ex = run(kg_nlp, "Retrieval", f"On MS MARCO, our retriever reaches an {metric} of 39.1.")
+    assert types(ex).get(metric) == "METRIC"
+
+
+@pytest.mark.parametrize(
+    "phrase, metric",
+    [
+        ("81.3% top-1 accuracy", "top-1 accuracy"),
+        ("a Top-5 accuracy of 95.1%", "Top-5 accuracy"),
+        ("a macro accuracy of 71.0", "macro accuracy"),
+        ("64.2% zero-shot accuracy", "accuracy"),
+    ],
+)
+def test_metric_keeps_a_modifier_of_its_name(kg_nlp, phrase, metric):
+    # "top-1 accuracy" became "accuracy".
+    ex = run(kg_nlp, "Vision", f"DistilQ reaches {phrase} on ImageNet.")
+    metrics = [m.text for e in ex.entities if e.type.value == "METRIC" for m in e.mentions]
+    assert metrics == [metric]
+
+
+def test_versioned_known_names_stay_apart(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Translation",
+        "We evaluate on FLORES-200 and FLORES-101 with ROUGE-L and ROUGE-1, using VGG-16 and VGG.",
+    )
+    names = {e.name for e in ex.entities}
+    assert {"FLORES-200", "FLORES-101", "ROUGE-L", "ROUGE-1", "VGG-16", "VGG"} <= names
+
+
+def test_vision_transformers_as_a_class_is_not_vit(kg_nlp):
+    # "ViT" was extracted from "Vision Transformers" used as a generic class.
+    ex = run(
+        kg_nlp,
+        "Compact Vision Transformers",
+        "Vision Transformers achieve strong accuracy on image classification.",
+    )
+    assert "ViT" not in {e.name for e in ex.entities}
+
+
+def test_slash_size_suffix_is_part_of_the_name(kg_nlp):
+    ex = run(kg_nlp, "Backbones", "We fine-tune ViT-B/16 and ViT-L/14 on CNN/DailyMail-like data.")
+    names = {e.name for e in ex.entities}
+    assert {"ViT-B/16", "ViT-L/14"} <= names
