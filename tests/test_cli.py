@@ -145,3 +145,27 @@ def test_neo4j_push_without_uri_says_what_to_do(tmp_path):
     res = run_kg("neo4j-push", tmp_path, env={"NEO4J_URI": ""})
     assert res.returncode != 0
     assert "--neo4j-uri" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_build_is_quiet_when_not_a_terminal(tmp_path, example_path):
+    res = run_kg("build", example_path, "--out", tmp_path / "out", "--workers", "1")
+    assert res.returncode == 0
+    assert res.stderr == ""  # no progress bar, no log noise in a pipe
+    for part in ("papers read: 6", "entities (per paper):", "relations (per paper):", "seconds:"):
+        assert part in res.stdout
+
+
+def test_readme_library_example_runs(tmp_path, monkeypatch):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Library", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "papers.jsonl").write_bytes(
+        (REPO / "examples" / "papers.jsonl").read_bytes()
+    )
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    assert len(namespace["papers"]) == 6
+    assert namespace["graph"].number_of_nodes() > 6
+    assert namespace["summary"].papers_read == 6
+    assert (tmp_path / "out" / "graph.html").exists()
