@@ -284,6 +284,35 @@ def _eval_tails(text: str, lo: int, db: list) -> list:
     return tails
 
 
+_OBJECT_PREP_RE = re.compile(
+    r"\b(?:to|over|than|with|against|from|of|by|like|versus|vs\.?)\s+(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _object_of(text: str, lo: int, x: tuple) -> bool:
+    """Whether a mention is the object of a preposition ("relative to Y", "than Y")."""
+    return bool(_OBJECT_PREP_RE.search(text, max(lo, x[0] - 30), x[0]))
+
+
+_CLAUSE_SPLIT_RE = re.compile(
+    r";|,\s*(?:while|whereas|but|and (?:it|they|we|on|in|for))\b|\bwhile\b|\bwhereas\b|"
+    r"\b(?:show|shows|showed|demonstrate|demonstrates|indicate|indicates|reveal|reveals|"
+    r"confirm|confirms) that\b",
+    re.IGNORECASE,
+)
+
+
+def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Clauses of the sentence ``[lo, hi)``: split at ";", ", while", ", and it", "show that"."""
+    bounds, start = [], lo
+    for m in _CLAUSE_SPLIT_RE.finditer(text, lo, hi):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, hi))
+    return bounds
+
+
 def _named(g: Group, text: str) -> bool:
     """A specific named thing (capital letter or digit in a surface), or the paper's own."""
     return g.introduced or any(_NAMED_CHAR_RE.search(text, s, e) for s, e in g.mentions)
@@ -334,8 +363,11 @@ def find_relations(
             if any(s <= m.start() < e for s, e in negs):
                 continue
             before = [x for x in mm if x[1] <= m.start()]
-            heads = [before[-1][2]] if before else []
-            gap_from = before[-1][1] if before else lo
+            # "X lowers MSE relative to Y and outperforms Z": the subject, not Y.
+            subject = next((x for x in reversed(before) if not _object_of(text, lo, x)), None)
+            subject = subject or (before[-1] if before else None)
+            heads = [subject[2]] if subject else []
+            gap_from = subject[1] if subject else lo
             if own_mm and (not heads or _SUBJECT_RE.search(text, gap_from, m.start())):
                 heads = own_mm
             clause = _CLAUSE_END_RE.search(text, m.end(), hi)
@@ -389,26 +421,33 @@ def find_relations(
                                 confidence("eval-on"),
                             )
                         )
-        # uses_metric
-        if metrics:
-            heads = [x[2] for x in typed if x[3] in MM | DB]
-            if has_eval and (not heads or _SUBJECT_RE.search(text, lo, hi)):
+        # uses_metric: the models, methods, datasets of the metric's clause (of the
+        # sentence when the clause has none); its value only from that clause.
+        clauses = _clauses(text, lo, hi) if metrics else []
+        for x in metrics:
+            clo, chi = next(((a, b) for a, b in clauses if a <= x[0] < b), (lo, hi))
+            heads = [y[2] for y in typed if y[3] in MM | DB and clo <= y[0] < chi]
+            if not heads:
+                clo, chi = lo, hi
+                heads = [y[2] for y in typed if y[3] in MM | DB]
+            if has_eval and (not heads or _SUBJECT_RE.search(text, clo, chi)):
                 heads = list(dict.fromkeys(heads + own_mm))
+            value = metric_value(text, x[0], x[1], clo, chi)
+            metric = groups[x[2]].name if value else None
+            rule = "metric-in-sentence"
             for h in heads:
-                for x in metrics:
-                    value = metric_value(text, x[0], x[1], lo, hi)
-                    rels.append(
-                        Rel(
-                            RelationType.USES_METRIC,
-                            h,
-                            x[2],
-                            sent,
-                            "metric-in-sentence",
-                            confidence("metric-in-sentence"),
-                            value,
-                            groups[x[2]].name if value else None,
-                        )
+                rels.append(
+                    Rel(
+                        RelationType.USES_METRIC,
+                        h,
+                        x[2],
+                        sent,
+                        rule,
+                        confidence(rule),
+                        value,
+                        metric,
                     )
+                )
     return _dedupe(rels, groups)
 
 

@@ -126,3 +126,49 @@ def test_slash_size_suffix_is_part_of_the_name(kg_nlp):
     ex = run(kg_nlp, "Backbones", "We fine-tune ViT-B/16 and ViT-L/14 on CNN/DailyMail-like data.")
     names = {e.name for e in ex.entities}
     assert {"ViT-B/16", "ViT-L/14"} <= names
+
+
+def metric_rels(ex):
+    return {(r.head, r.tail, r.value) for r in ex.relations if r.type.value == "uses_metric"}
+
+
+def test_metric_value_attaches_only_within_its_clause(kg_nlp):
+    # uses_metric(CIFAR-100, accuracy, 81.3%) came from the other half of the sentence.
+    ex = run(
+        kg_nlp,
+        "DistilQ: Compact Vision Models",
+        "We propose DistilQ, a distillation method. Experiments on ImageNet and CIFAR-100 "
+        "show that DistilQ reaches 81.3% top-1 accuracy on ImageNet, while on CIFAR-100 "
+        "it matches DeiT.",
+    )
+    got = metric_rels(ex)
+    assert ("DistilQ", "top-1 accuracy", "81.3%") in got
+    assert ("ImageNet", "top-1 accuracy", "81.3%") in got
+    assert not any(h in ("CIFAR-100", "DeiT") for h, _, _ in got)
+
+
+def test_outperforms_head_is_the_subject_not_an_earlier_object(kg_nlp):
+    # "X lowers MSE by 8.5% relative to Y and outperforms Z" gave outperforms(Y, Z).
+    ex = run(
+        kg_nlp,
+        "Forecasting",
+        "We present PatchMixQ, a forecaster. On ETTh1, PatchMixQ lowers MSE by 8.5% "
+        "relative to PatchTST and outperforms DLinear at every horizon.",
+    )
+    assert {("outperforms", "PatchMixQ", "PatchTST"), ("outperforms", "PatchMixQ", "DLinear")} <= (
+        rels(ex)
+    )
+    assert ("outperforms", "PatchTST", "DLinear") not in rels(ex)
+
+
+def test_improves_metrics_over_baselines(kg_nlp):
+    # "improves Recall@20 and NDCG@20 over SASRec" was not an outperforms cue.
+    ex = run(
+        kg_nlp,
+        "Recommendation",
+        "We propose IntentRecQ, a framework. On Yelp, IntentRecQ improves Recall@20 and "
+        "NDCG@20 over SASRec and BERT4Rec.",
+    )
+    assert {("outperforms", "IntentRecQ", "SASRec"), ("outperforms", "IntentRecQ", "BERT4Rec")} <= (
+        rels(ex)
+    )
