@@ -329,6 +329,7 @@ class Entities(RuleComponent):
             text, _cands_from_doc(doc, text, offsets), self.res.stop_terms, pairs
         )
         kept = resolve.select_spans(cands + resolve.find_repeats(text, cands))
+        kept = resolve.merge_metric_names(text, kept)
         groups = resolve.group_mentions(text, kept, pairs, self.gaz_keys)
         mentions = resolve.mention_table(groups)
         introduced = relations.find_introduced(text, t_end, sents, mentions, groups, self.res)

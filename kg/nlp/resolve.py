@@ -6,7 +6,8 @@ The steps, run in this order by the ``kg_entities`` component:
    rule 4, A1, A2);
 2. :func:`find_repeats` - further exact occurrences of name-like surfaces;
 3. :func:`select_spans` - non-overlapping spans, longest first, then by
-   source priority;
+   source priority; :func:`merge_metric_names` joins a name to the metric
+   right after it ("CHAIR hallucination rate");
 4. :func:`group_mentions` - mentions of the same thing become one group:
    same :func:`kg.link.link_key` (case, hyphens, spacing, plural), the same
    gazetteer entry, a long form and its abbreviation, an acronym and the name
@@ -93,6 +94,31 @@ def select_spans(cands: list[Candidate]) -> list[Candidate]:
 
 
 _WORDCHAR = re.compile(r"[\w^@+]")
+
+
+def merge_metric_names(text: str, kept: list[Candidate]) -> list[Candidate]:
+    """A name right before a metric, and nowhere else in the text, names that metric:
+    "CHAIR hallucination rate", "RadGraph F1" are one METRIC ("BERT accuracy" with
+    BERT mentioned elsewhere stays two things). ``kept`` is sorted and disjoint."""
+    out: list[Candidate] = []
+    i = 0
+    while i < len(kept):
+        c = kept[i]
+        d = kept[i + 1] if i + 1 < len(kept) else None
+        if (
+            d is not None
+            and d.etype is EntityType.METRIC
+            and c.source in ("shape", "abbr-short")
+            and d.start == c.end + 1
+            and text[c.end] == " "
+            and text.count(text[c.start : c.end]) == 1
+        ):
+            out.append(Candidate(c.start, d.end, "head", EntityType.METRIC))
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return out
 
 
 def find_repeats(text: str, cands: list[Candidate]) -> list[Candidate]:

@@ -172,3 +172,22 @@ def test_improves_metrics_over_baselines(kg_nlp):
     assert {("outperforms", "IntentRecQ", "SASRec"), ("outperforms", "IntentRecQ", "BERT4Rec")} <= (
         rels(ex)
     )
+
+
+@pytest.mark.parametrize(
+    "sentence, metric",
+    [
+        ("GRACE lowers the CHAIR hallucination rate by 35% on COCO.", "CHAIR hallucination rate"),
+        ("GRACE improves RadGraph F1 by 5.2 points on MIMIC-CXR.", "RadGraph F1"),
+    ],
+)
+def test_name_right_before_a_metric_is_the_metric(kg_nlp, sentence, metric):
+    # "CHAIR" was typed MODEL next to a separate "hallucination rate".
+    ex = run(kg_nlp, "Hallucination", sentence)
+    assert types(ex).get(metric) == "METRIC"
+    assert metric.split()[0] not in types(ex)
+
+
+def test_name_used_elsewhere_is_not_merged_into_a_metric(kg_nlp):
+    ex = run(kg_nlp, "Models", "We study GraceNet. GraceNet accuracy improves by 3% on COCO.")
+    assert types(ex).get("GraceNet") == "MODEL"
