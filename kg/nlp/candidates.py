@@ -138,12 +138,17 @@ def extend_with_size(text: str, end: int) -> int:
 
 _MODIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z-]*[A-Za-z]$")
 _LY_KEEP = frozenset({"anomaly", "early", "family", "assembly"})
+_DIMENSION_RE = re.compile(r"^[1-4][Dd]$")
 
 
 @lru_cache(maxsize=1 << 16)
 def is_modifier(word: str, stops: frozenset[str]) -> bool:
     """Whether a word can sit before a head noun in a technique/task phrase: letters
-    and hyphens, not a stop word, verb form or ``-ly`` adverb, at most one capital."""
+    and hyphens, not a stop word, verb form or ``-ly`` adverb, at most one capital
+    (title-case compounds such as "Label-Efficient" are mostly adjectives); or a
+    dimension ("3D")."""
+    if _DIMENSION_RE.match(word):  # "3D instance segmentation"
+        return True
     if not _MODIFIER_RE.match(word):
         return False
     low = word.lower()

@@ -191,3 +191,38 @@ def test_name_right_before_a_metric_is_the_metric(kg_nlp, sentence, metric):
 def test_name_used_elsewhere_is_not_merged_into_a_metric(kg_nlp):
     ex = run(kg_nlp, "Models", "We study GraceNet. GraceNet accuracy improves by 3% on COCO.")
     assert types(ex).get("GraceNet") == "MODEL"
+
+
+@pytest.mark.parametrize(
+    "sentence, name, etype",
+    [
+        ("We distill a DeiT-Q teacher into a student.", "DeiT-Q", "MODEL"),
+        ("Applied to BARTQ-large on XSum, it helps.", "BARTQ-large", "MODEL"),
+        ("We compare with ShiftQGNN on MolHIV.", "ShiftQGNN", "MODEL"),
+        ("It yields higher BLEU-4 on IU X-Ray.", "BLEU-4", "METRIC"),
+    ],
+)
+def test_size_suffixes_model_nouns_and_metric_stems_type_names(kg_nlp, sentence, name, etype):
+    ex = run(kg_nlp, "A Study", sentence)
+    assert types(ex).get(name) == etype
+
+
+def test_dimension_modifier_stays_in_a_task_phrase(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Scenes",
+        "We address open-vocabulary 3D instance segmentation. In open-vocabulary 3D instance "
+        "segmentation, classes are text.",
+    )
+    assert "open-vocabulary 3D instance segmentation" in types(ex)
+
+
+def test_verb_form_does_not_start_a_task_phrase(kg_nlp):
+    # "Distilling Speech Recognition" came out as a TASK from the title.
+    ex = run(kg_nlp, "Distilling Speech Recognition Models for Phones", "We study phones.")
+    assert "Distilling Speech Recognition" not in types(ex)
+
+
+def test_imaging_modality_acronym_is_not_an_entity(kg_nlp):
+    ex = run(kg_nlp, "Tumor Segmentation in 3D CT", "CT and MRI scans are segmented.")
+    assert not {"CT", "MRI"} & set(types(ex))
