@@ -129,6 +129,49 @@ def name_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int,
     return spans
 
 
+_ITEM = r"[A-Z][\w@+\-/]*(?:\.\d+)*(?:\s[A-Z0-9][\w@+\-/]*(?:\.\d+)*)?"
+_SEP = r"(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+_NEXT_ITEM_RE = re.compile(rf"{_SEP}({_ITEM})(?![\w-])")
+_PREV_ITEM_RE = re.compile(rf"(?<![\w-])({_ITEM}){_SEP}$")
+_LIST_GLUE = frozenset({"On", "In", "For", "The", "We", "Our", "Both", "With", "From", "At", "To"})
+
+
+def listed_names(text: str, names: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Capitalised words listed with a name-shaped one (``names``): "ETTh1, ETTm2,
+    Weather and Electricity", "FEMNIST and Shakespeare" (the plain words are names too)."""
+    found: dict[tuple[int, int], None] = {}
+
+    def consider(start: int, end: int) -> None:
+        words = text[start:end].split(" ")
+        if len(words) == 2 and words[0] in _LIST_GLUE:  # "On FEMNIST"
+            start += len(words[0]) + 1
+            words = words[1:]
+        if (
+            not any(is_name_shaped(w) for w in words)
+            and all(w[:1].isupper() and w[1:].islower() and len(w) >= 4 for w in words)
+            and words[0] not in _LIST_GLUE
+            and not words[-1].endswith("ly")
+            and not _sentence_initial(text, start)
+        ):
+            found[start, end] = None
+
+    for s, e in names:
+        pos = e
+        while m := _NEXT_ITEM_RE.match(text, pos):
+            consider(*m.span(1))
+            pos = m.end()
+        pos = s
+        while m := _PREV_ITEM_RE.search(text, max(0, pos - 40), pos):
+            consider(*m.span(1))
+            pos = m.start(1)
+    return sorted(found)
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?:\n\"'\u201c("
+
+
 def extend_with_size(text: str, end: int) -> int:
     """Extend a name ending at ``end`` over a following size, version or year
     ("7B", "v1.5", "VOC 2012")."""

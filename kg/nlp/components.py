@@ -233,8 +233,11 @@ class Candidates(RuleComponent):
         text = doc_text(doc)
         floors = [s for s, _ in _sentences(doc)]
         found: list[tuple[int, int, str, str]] = []
-        for s, e in candidates.name_spans(text):
+        names = candidates.name_spans(text)
+        for s, e in names:
             found.append((s, e, "", "shape"))
+        for s, e in candidates.listed_names(text, names):
+            found.append((s, e, "", "listed"))
         for s, e, etype in candidates.head_phrases(
             text,
             self.res.heads,

@@ -45,11 +45,12 @@ PRIORITY = {
     "head": 3,
     "cue-noun": 3,
     "shape": 4,
+    "listed": 4,
     "repeat": 5,
 }
 #: Sources that make a candidate a name (not a phrase or a known entity).
 NAME_SOURCES = frozenset(
-    {"shape", "named", "title-colon", "abbr-short", "abbr-long", "repeat", "cue-noun"}
+    {"shape", "named", "title-colon", "abbr-short", "abbr-long", "repeat", "cue-noun", "listed"}
 )
 #: Evidence weights of the typing step.
 W_GAZ, W_TITLE, W_CUE, W_HEAD, W_SUFFIX, W_CONTEXT, W_DEFAULT = 10, 6, 5, 4, 3, 2, 0.5
@@ -316,7 +317,7 @@ def title_type(text: str, title_end: int, cue_nouns) -> EntityType | None:
 
 _ON_CONTEXT_RE = re.compile(
     r"\b(?:on|across|including|such as|datasets?|benchmarks?)[\s,:]+(?:the\s+)?"
-    r"(?:[\w^@+.\-]+(?: \d+)?(?:,|,? and|,? or)\s+){0,8}$",
+    r"(?:[\w^@+.\-]+(?: [\w^@+.\-]+)?(?:,|,? and|,? or)\s+){0,8}$",
     re.IGNORECASE,
 )
 _APPOSITION_RE = re.compile(

@@ -226,3 +226,25 @@ def test_verb_form_does_not_start_a_task_phrase(kg_nlp):
 def test_imaging_modality_acronym_is_not_an_entity(kg_nlp):
     ex = run(kg_nlp, "Tumor Segmentation in 3D CT", "CT and MRI scans are segmented.")
     assert not {"CT", "MRI"} & set(types(ex))
+
+
+def test_plain_capitalised_names_listed_with_dataset_names_are_datasets(kg_nlp):
+    # "Weather" and "Electricity" were missed next to "ETTh1, ETTm2".
+    ex = run(
+        kg_nlp,
+        "Forecasting",
+        "On the ETTh1, ETTm2, Weather and Electricity datasets, PatchQ lowers MSE by 8%. "
+        "On FEMNIST and Shakespeare, it also helps. However, Transformers are slow.",
+    )
+    t = types(ex)
+    for name in ("Weather", "Electricity", "Shakespeare"):
+        assert t.get(name) == "DATASET", name
+    assert "However" not in t
+
+
+def test_listed_names_need_a_name_shaped_neighbour():
+    from kg.nlp import candidates
+
+    text = "We cover English, Chinese and Hindi. Results on COCO and Places, and on Weather."
+    got = [text[s:e] for s, e in candidates.listed_names(text, candidates.name_spans(text))]
+    assert got == ["Places"]
