@@ -35,7 +35,11 @@ _STRIP_LEFT = "\"'([{\u201c\u2018*"
 _STRIP_RIGHT = "\"'.,;:!?)]}\u201d\u2019*"
 _GREEK = "\u0370-\u03ff"
 _SIZE_RE = re.compile(
-    r"\s(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]|v\d+(?:\.\d+)*|(?:19|20)\d\d)(?![\w-]|\.\d)"
+    r"\s(?:\d+(?:\.\d+)?[BMKk]|\d+x\d+[BM]|v\d+(?:\.\d+)*|(?:19|20)\d\d|XX?L)(?![\w-]|\.\d)"
+)
+# A one-digit version after a known name ("AlpacaEval 2", "Tacotron 2"), not a count.
+_VERSION_DIGIT_RE = re.compile(
+    r"\s[1-9](?:\.\d)?(?![\w.%\u00d7-]|\s*(?:%|points?\b|pp\b|times\b|x\b|fold\b|of\b))"
 )
 _UNIT_RE = re.compile(r"^\d+(?:\.\d+)?[A-Za-z]{1,2}$|^\d+[kKmMbB]?\+?$|^[IVX]+$")
 _DESCRIPTIVE_TAIL_RE = re.compile(
@@ -172,10 +176,11 @@ def _sentence_initial(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:\n\"'\u201c("
 
 
-def extend_with_size(text: str, end: int) -> int:
+def extend_with_size(text: str, end: int, known: bool = False) -> int:
     """Extend a name ending at ``end`` over a following size, version or year
-    ("7B", "v1.5", "VOC 2012")."""
-    m = _SIZE_RE.match(text, end)
+    ("7B", "v1.5", "VOC 2012", "XL"); a ``known`` name also over one digit
+    ("AlpacaEval 2")."""
+    m = _SIZE_RE.match(text, end) or (_VERSION_DIGIT_RE.match(text, end) if known else None)
     return m.end() if m else end
 
 

@@ -182,7 +182,7 @@ class Gazetteer(RuleComponent):
             canonical = entry.name
             end_char = ends[end - 1]
             if entry.type in _VERSIONED:
-                longer = candidates.extend_with_size(text, end_char)
+                longer = candidates.extend_with_size(text, end_char, known=True)
                 if longer != end_char:  # "Llama 3 8B" is another model than "Llama 3"
                     end = bisect_left(starts, longer)
                     canonical = text[starts[start] : ends[end - 1]]

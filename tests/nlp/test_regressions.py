@@ -248,3 +248,21 @@ def test_listed_names_need_a_name_shaped_neighbour():
     text = "We cover English, Chinese and Hindi. Results on COCO and Places, and on Weather."
     got = [text[s:e] for s, e in candidates.listed_names(text, candidates.name_spans(text))]
     assert got == ["Places"]
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        ("It improves the AlpacaEval 2 win rate by 6 points.", "AlpacaEval 2"),
+        ("On the Atari 100k benchmark, it attains 1.1 HNS.", "Atari 100k"),
+        ("We audit Stable Diffusion XL and DALL-E 3.", "Stable Diffusion XL"),
+    ],
+)
+def test_known_names_take_their_version_or_size(kg_nlp, sentence, name):
+    assert name in types(run(kg_nlp, "A Study", sentence))
+
+
+def test_a_count_after_a_known_name_is_not_a_version(kg_nlp):
+    ex = run(kg_nlp, "A Study", "It beats GPT-4 3 times out of 4 on MMLU 5 points higher.")
+    names = set(types(ex))
+    assert "GPT-4" in names and "MMLU" in names
