@@ -266,3 +266,16 @@ def test_a_count_after_a_known_name_is_not_a_version(kg_nlp):
     ex = run(kg_nlp, "A Study", "It beats GPT-4 3 times out of 4 on MMLU 5 points higher.")
     names = set(types(ex))
     assert "GPT-4" in names and "MMLU" in names
+
+
+def test_result_verbs_cue_an_evaluation(kg_nlp):
+    # "On RepoBench, X raises exact match by 9 points" gave no evaluates_on.
+    ex = run(
+        kg_nlp,
+        "Code",
+        "We introduce RepoQ-S, a retrieval method. On RepoBench and CrossCodeEval, RepoQ-S "
+        "raises exact match by 9.4 points and edit similarity by 6.1 points.",
+    )
+    r = rels(ex)
+    assert ("evaluates_on", "RepoQ-S", "RepoBench") in r
+    assert ("uses_metric", "RepoQ-S", "edit similarity") in r
