@@ -137,6 +137,15 @@ _ITEM = r"[A-Z][\w@+\-/]*(?:\.\d+)*(?:\s[A-Z0-9][\w@+\-/]*(?:\.\d+)*)?"
 _SEP = r"(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
 _NEXT_ITEM_RE = re.compile(rf"{_SEP}({_ITEM})(?![\w-])")
 _PREV_ITEM_RE = re.compile(rf"(?<![\w-])({_ITEM}){_SEP}$")
+
+
+def _after_separator(text: str, pos: int) -> bool:
+    """Whether ``pos`` follows a list separator (", ", " and ", " or ")."""
+    if not pos or not text[pos - 1].isspace():
+        return False
+    return text[max(0, pos - 8) : pos].rstrip().endswith((",", " and", " or"))
+
+
 _LIST_GLUE = frozenset({"On", "In", "For", "The", "We", "Our", "Both", "With", "From", "At", "To"})
 
 
@@ -165,7 +174,9 @@ def listed_names(text: str, names: Iterable[tuple[int, int]]) -> list[tuple[int,
             consider(*m.span(1))
             pos = m.end()
         pos = s
-        while m := _PREV_ITEM_RE.search(text, max(0, pos - 40), pos):
+        while _after_separator(text, pos) and (
+            m := _PREV_ITEM_RE.search(text, max(0, pos - 40), pos)
+        ):
             consider(*m.span(1))
             pos = m.start(1)
     return sorted(found)

@@ -315,11 +315,21 @@ def title_type(text: str, title_end: int, cue_nouns) -> EntityType | None:
     return None
 
 
-_ON_CONTEXT_RE = re.compile(
-    r"\b(?:on|across|including|such as|datasets?|benchmarks?)[\s,:]+(?:the\s+)?"
-    r"(?:[\w^@+.\-]+(?: [\w^@+.\-]+)?(?:,|,? and|,? or)\s+){0,8}$",
+# "on|across|including|such as|dataset(s)|benchmark(s)" then a list of up to eight
+# items ("X, Y and "), ending where the name starts; matched on the reversed
+# window (a match at the start is much cheaper than a search anchored at the end).
+_ON_CONTEXT_REVERSED_RE = re.compile(
+    r"(?:\s+(?:,|dna ,?|ro ,?)[\w^@+.\-]+(?: [\w^@+.\-]+)?){0,8}(?:\s+eht)?[\s,:]+"
+    r"(?:no|ssorca|gnidulcni|sa hcus|s?tesatad|s?kramhcneb)\b",
     re.IGNORECASE,
 )
+
+
+def _on_context(text: str, start: int) -> bool:
+    """Whether the name at ``start`` is listed after "on", "across", "such as"..."""
+    return bool(_ON_CONTEXT_REVERSED_RE.match(text[max(0, start - 160) : start][::-1]))
+
+
 _APPOSITION_RE = re.compile(
     r"\)?\s*(?:,|:|\bis|\bas)\s+(?:a|an|the|our)\s+((?:[\w-]+\s+){0,4})([\w-]+)\b",
     re.IGNORECASE,
@@ -375,7 +385,7 @@ def type_groups(
                 g.votes[cue] += W_CUE
             if s == 0 and t_type is not None and text[e : e + 3].strip().startswith(":"):
                 g.votes[t_type] += W_TITLE
-            if not g.introduced and _ON_CONTEXT_RE.search(text, max(0, s - 160), s):
+            if not g.introduced and _on_context(text, s):
                 g.votes[EntityType.DATASET] += W_CONTEXT
         for surface in set(surfaces):
             st = suffix_type(surface, res.affixes)
