@@ -279,3 +279,16 @@ def test_result_verbs_cue_an_evaluation(kg_nlp):
     r = rels(ex)
     assert ("evaluates_on", "RepoQ-S", "RepoBench") in r
     assert ("uses_metric", "RepoQ-S", "edit similarity") in r
+
+
+def test_named_implementations_are_not_aliases_of_their_technique(kg_nlp):
+    # "XGBoost" and "CatBoost" were merged into "gradient boosting" entities.
+    ex = run(
+        kg_nlp,
+        "Tabular Learning",
+        "Gradient boosting libraries such as XGBoost, LightGBM and CatBoost dominate tabular "
+        "learning.",
+    )
+    names = set(types(ex))
+    assert {"XGBoost", "LightGBM", "CatBoost"} <= names
+    assert "dominate tabular learning" not in names
