@@ -318,8 +318,11 @@ _GREEK_CHARS = frozenset(chr(c) for c in range(0x370, 0x400))
 _SUBTITLE_NAME_RE = re.compile(
     r":\s+An?\s+((?:[A-Z][\w-]*\s+){1,4}(?:Method|Framework|Approach|Algorithm))\b"
 )
-_CUE_AFTER_CAPS_RE = re.compile(r"\b(datasets?|benchmarks?|corpus|corpora)\b")
-_CAPS_BEFORE_RE = re.compile(r"(?<![\w-])((?:[A-Z][\w+-]*(?:\.\w+)*\s+){2,4})$")
+_CUE_AFTER_CAPS_RE = re.compile(
+    r"\b(datasets?|benchmarks?|corpus|corpora|Datasets?|Benchmarks?|Corpus|Suite)\b"
+)
+_CAPS_BEFORE_RE = re.compile(r"(?<![\w-])((?:[A-Z][\w+-]*(?:\.\w+)*\s+){1,4})$")
+_CAPS_GLUE = frozenset({"The", "A", "An", "Our", "We", "This", "These", "On", "In", "For"})
 
 
 def cued_names(
@@ -347,9 +350,21 @@ def cued_names(
         if not m:
             continue
         words = m.group(1).split()
-        if any(is_name_shaped(w) for w in words) and not all(is_name_shaped(w) for w in words):
-            s = m.start(1)
-            out.append((s, s + len(m.group(1).rstrip()), "cue-noun", cue_nouns[cue.group(1)]))
+        s, e = m.start(1), m.start(1) + len(m.group(1).rstrip())
+        etype = cue_nouns[cue.group(1).lower()]
+        if cue.group(1)[0].isupper():
+            # "the DeepMind Control Suite", "the Genomic Benchmarks": the capitalised cue
+            # is part of the name (in the abstract; a title capitalises every word).
+            while words and words[0] in _CAPS_GLUE:
+                s += len(words.pop(0)) + 1
+            if words and s > title_end:
+                out.append((s, cue.end(), "cue-noun", etype))
+        elif (
+            len(words) >= 2
+            and any(map(is_name_shaped, words))
+            and not all(map(is_name_shaped, words))
+        ):
+            out.append((s, e, "cue-noun", etype))
     for m in named_re.finditer(text if scan_text is None else scan_text):
         if m.group().lower().startswith("namely"):
             continue  # "namely English, Japanese": lists, not new names

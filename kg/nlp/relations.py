@@ -278,10 +278,27 @@ def _eval_tails(text: str, lo: int, db: list) -> list:
         before = text[max(lo, x[0] - 60) : x[0]]
         listed = prev_end is not None and _LIST_GAP_RE.match(text[prev_end : x[0]])
         m = _TAIL_CONTEXT_RE.search(before)
-        if listed or (m and not _NOT_ON_RE.search(before[max(0, m.start() - 12) :])):
+        if listed or (
+            m
+            and not _NOT_ON_RE.search(before[max(0, m.start() - 12) :])
+            and not _trained_on(text, lo, x[0] - len(before) + m.start())
+        ):
             tails.append(x)
             prev_end = x[1]
     return tails
+
+
+_TRAIN_VERB_RE = re.compile(
+    r"\b(?:train(?:ed|ing)?|fine-?tun(?:ed|ing|e)|pre-?train(?:ed|ing)?|finetun(?:ed|ing|e))"
+    r"\b[^,;.()]{0,50}$",
+    re.IGNORECASE,
+)
+
+
+def _trained_on(text: str, lo: int, on_pos: int) -> bool:
+    """ "Fine-tuning X and Y on D", "trained ... on D": training data, not an evaluation
+    (the training verb within the same comma-free stretch before "on")."""
+    return bool(_TRAIN_VERB_RE.search(text, max(lo, on_pos - 60), on_pos))
 
 
 _OBJECT_PREP_RE = re.compile(

@@ -292,3 +292,37 @@ def test_named_implementations_are_not_aliases_of_their_technique(kg_nlp):
     names = set(types(ex))
     assert {"XGBoost", "LightGBM", "CatBoost"} <= names
     assert "dominate tabular learning" not in names
+
+
+def test_training_data_is_not_an_evaluation(kg_nlp):
+    # "Fine-tuning Mistral-7B and Llama-3-8B on UltraFeedback, X improves ..." gave
+    # evaluates_on(X, UltraFeedback).
+    ex = run(
+        kg_nlp,
+        "Preference Optimization",
+        "We present RefQ-PO, an objective. Fine-tuning Mistral-7B on UltraFeedback, RefQ-PO "
+        "improves the win rate on MT-Bench.",
+    )
+    r = rels(ex)
+    assert ("evaluates_on", "RefQ-PO", "MT-Bench") in r
+    assert not any(t == "UltraFeedback" for typ, _, t in r if typ == "evaluates_on")
+
+
+def test_parenthesised_training_note_does_not_hide_an_evaluation(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Quokka: A Model",
+        "Quokka outperforms GPT (trained using 30x more compute) on the GLUE benchmark.",
+    )
+    assert ("evaluates_on", "Quokka", "GLUE") in rels(ex)
+
+
+def test_capitalised_suite_or_benchmarks_is_part_of_the_name(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Control",
+        "We evaluate on the DeepMind Control Suite and the Genomic Benchmarks suite.",
+    )
+    t = types(ex)
+    assert t.get("DeepMind Control Suite") == "BENCHMARK"
+    assert t.get("Genomic Benchmarks") == "BENCHMARK"
