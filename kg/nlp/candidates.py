@@ -117,7 +117,8 @@ def _trim_descriptive_tail(text: str, start: int, end: int) -> int:
 
 def name_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
     """Character spans of name-shaped words in ``text[lo:hi]``, each extended by a
-    following model size or version ("Mistral-7B", "RLAIF-V 7B", "Llama 3 8B")."""
+    following model size or version ("Mistral-7B", "RLAIF-V 7B", "Llama 3 8B") and by
+    a two-capital last word ("TyDi QA", "MVTec AD")."""
     hi = len(text) if hi is None else hi
     spans = []
     for m in _NAMEISH_RE.finditer(text, lo, hi):
@@ -129,7 +130,12 @@ def name_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int,
         end = _trim_descriptive_tail(text, start, end)
         if not is_name_shaped(text[start:end]):
             continue
-        spans.append((start, extend_with_size(text, end)))
+        end = extend_with_size(text, end)
+        tail = _CAPS_TAIL_RE.match(text, end)
+        # "TyDi QA", "MVTec AD" (not "EN DE" or "MFA EM": the name has lower case).
+        if tail and tail.group(1) not in _SHOUTED and not text[start:end].isupper():
+            end = tail.end()
+        spans.append((start, end))
     return spans
 
 
@@ -185,6 +191,9 @@ def listed_names(text: str, names: Iterable[tuple[int, int]]) -> list[tuple[int,
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[:start].rstrip()
     return not before or before[-1] in ".!?:\n\"'\u201c("
+
+
+_CAPS_TAIL_RE = re.compile(r" ([A-Z]{2})(?![\w-])")
 
 
 def extend_with_size(text: str, end: int, known: bool = False) -> int:

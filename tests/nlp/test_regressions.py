@@ -326,3 +326,17 @@ def test_capitalised_suite_or_benchmarks_is_part_of_the_name(kg_nlp):
     t = types(ex)
     assert t.get("DeepMind Control Suite") == "BENCHMARK"
     assert t.get("Genomic Benchmarks") == "BENCHMARK"
+
+
+@pytest.mark.parametrize(
+    "sentence, name", [("On TyDi QA, it wins.", "TyDi QA"), ("On MVTec AD, it wins.", "MVTec AD")]
+)
+def test_two_capital_last_word_is_part_of_a_camel_case_name(kg_nlp, sentence, name):
+    assert name in types(run(kg_nlp, "A Study", sentence))
+
+
+def test_language_pair_codes_are_not_joined():
+    from kg.nlp import candidates
+
+    text = "We translate EN DE and test MFA EM."
+    assert [text[s:e] for s, e in candidates.name_spans(text)] == ["EN", "DE", "MFA", "EM"]
