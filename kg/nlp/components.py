@@ -321,6 +321,9 @@ class Entities(RuleComponent):
     def _setup(self, res: Resources) -> None:
         self.res = res
         self.gaz_keys = resolve.gazetteer_keys(res)
+        self.metric_heads = frozenset(
+            h for h, (t, _) in res.heads.items() if t is EntityType.METRIC
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -332,7 +335,7 @@ class Entities(RuleComponent):
             text, _cands_from_doc(doc, text, offsets), self.res.stop_terms, pairs
         )
         kept = resolve.select_spans(cands + resolve.find_repeats(text, cands))
-        kept = resolve.merge_metric_names(text, kept)
+        kept = resolve.merge_metric_names(text, kept, self.metric_heads)
         groups = resolve.group_mentions(text, kept, pairs, self.gaz_keys)
         mentions = resolve.mention_table(groups)
         introduced = relations.find_introduced(text, t_end, sents, mentions, groups, self.res)

@@ -97,25 +97,36 @@ def select_spans(cands: list[Candidate]) -> list[Candidate]:
 _WORDCHAR = re.compile(r"[\w^@+]")
 
 
-def merge_metric_names(text: str, kept: list[Candidate]) -> list[Candidate]:
-    """A name right before a metric, and nowhere else in the text, names that metric:
-    "CHAIR hallucination rate", "RadGraph F1" are one METRIC ("BERT accuracy" with
-    BERT mentioned elsewhere stays two things). ``kept`` is sorted and disjoint."""
+_NEXT_WORD_RE = re.compile(r" ([a-z]+)\b(?!-)")
+
+
+def merge_metric_names(
+    text: str, kept: list[Candidate], metric_heads: frozenset[str] = frozenset()
+) -> list[Candidate]:
+    """A name right before a metric or a metric head word, and nowhere else in the
+    text, names that metric: "CHAIR hallucination rate", "RadGraph F1", "FactCC
+    score" are one METRIC ("BERT accuracy" with BERT mentioned elsewhere stays two
+    things). ``kept`` is sorted and disjoint."""
     out: list[Candidate] = []
     i = 0
     while i < len(kept):
         c = kept[i]
         d = kept[i + 1] if i + 1 < len(kept) else None
+        single = c.source in ("shape", "abbr-short") and text.count(text[c.start : c.end]) == 1
         if (
-            d is not None
+            single
+            and d is not None
             and d.etype is EntityType.METRIC
-            and c.source in ("shape", "abbr-short")
             and d.start == c.end + 1
             and text[c.end] == " "
-            and text.count(text[c.start : c.end]) == 1
         ):
             out.append(Candidate(c.start, d.end, "head", EntityType.METRIC))
             i += 2
+            continue
+        w = _NEXT_WORD_RE.match(text, c.end) if single and metric_heads else None
+        if w and w.group(1) in metric_heads and (d is None or d.start >= w.end()):
+            out.append(Candidate(c.start, w.end(), "head", EntityType.METRIC))
+            i += 1
             continue
         out.append(c)
         i += 1
@@ -316,12 +327,12 @@ def title_type(text: str, title_end: int, cue_nouns) -> EntityType | None:
 
 
 # "on|across|including|such as|dataset(s)|benchmark(s)" then a list of up to eight
-# items ("X, Y and "), ending where the name starts; matched on the reversed
+# items ("X, Y and "; a two-word item is capitalised, "Amazon Beauty" but not
+# "outperforms Medusa"), ending where the name starts; matched on the reversed
 # window (a match at the start is much cheaper than a search anchored at the end).
 _ON_CONTEXT_REVERSED_RE = re.compile(
-    r"(?:\s+(?:,|dna ,?|ro ,?)[\w^@+.\-]+(?: [\w^@+.\-]+)?){0,8}(?:\s+eht)?[\s,:]+"
-    r"(?:no|ssorca|gnidulcni|sa hcus|s?tesatad|s?kramhcneb)\b",
-    re.IGNORECASE,
+    r"(?:\s+(?i:,|dna ,?|ro ,?)(?:[\w^@+.\-]*[A-Z] [\w^@+.\-]*[A-Z]|[\w^@+.\-]+)){0,8}"
+    r"(?i:\s+eht)?[\s,:]+(?i:no|ssorca|gnidulcni|sa hcus|s?tesatad|s?kramhcneb)\b"
 )
 
 

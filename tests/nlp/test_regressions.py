@@ -340,3 +340,27 @@ def test_language_pair_codes_are_not_joined():
 
     text = "We translate EN DE and test MFA EM."
     assert [text[s:e] for s, e in candidates.name_spans(text)] == ["EN", "DE", "MFA", "EM"]
+
+
+@pytest.mark.parametrize(
+    "sentence, metric",
+    [
+        ("PCQ reduces the Chamfer distance by 12% on KITTI.", "Chamfer distance"),
+        ("RouteQ reduces the optimality gap to 1.9% on CVRP.", "optimality gap"),
+        ("SnapQ keeps 98% accuracy at a 16x compression ratio.", "compression ratio"),
+        ("EntailQ raises the FactCC score by 7.3 points on XSum.", "FactCC score"),
+    ],
+)
+def test_metric_heads_distance_gap_ratio_and_name_plus_head(kg_nlp, sentence, metric):
+    assert types(run(kg_nlp, "A Study", sentence)).get(metric) == "METRIC"
+
+
+def test_a_verb_phrase_is_not_a_dataset_list_item(kg_nlp):
+    # "on MT-Bench and outperforms Medusa and EAGLE": EAGLE was voted a DATASET.
+    ex = run(
+        kg_nlp,
+        "Decoding",
+        "We propose SpecQ, a decoding method. SpecQ achieves a 2.8x speedup on MT-Bench and "
+        "outperforms Medusa and EAGLE.",
+    )
+    assert types(ex).get("EAGLE") == "METHOD"
