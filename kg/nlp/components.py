@@ -339,7 +339,11 @@ class Entities(RuleComponent):
         groups = resolve.group_mentions(text, kept, pairs, self.gaz_keys)
         mentions = resolve.mention_table(groups)
         introduced = relations.find_introduced(text, t_end, sents, mentions, groups, self.res)
-        resolve.type_groups(text, t_end, groups, self.res, set(introduced))
+        # Variants of a proposal ("X-base") are typed on their own evidence.
+        own = {k for k, (rule, _) in introduced.items() if rule != "variant"}
+        resolve.type_groups(text, t_end, groups, self.res, own)
+        for key in introduced.keys() - own:
+            groups[key].introduced = True
         groups = resolve.drop_unreported_metrics(
             fold_case(text), sents, groups, self.res.trigger_regex("result", folded=True)
         )

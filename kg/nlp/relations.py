@@ -9,7 +9,7 @@ the id of the rule that made it.
   no gazetteer knows, that is not the object of a preposition nor a
   descriptor as in "a new IFT dataset", and the mentions listed with it);
   enumerations "(1) X ..., (2) Y"; "called / dubbed / namely X"; "a novel
-  ... X".
+  ... X"; variants of a proposed name ("X-base", "X 7B").
 * outperforms - "X outperforms/surpasses/beats Y", "better than Y",
   "improvement over Y", "+8.9% over Y"; never "comparable to", "on par with"
   (guideline A7). The head is the last model/method before the cue, or the
@@ -222,7 +222,32 @@ def find_introduced(
             for x in _coordinated(text, ms, chosen):
                 if "gaz" not in groups[x[2]].sources:
                     add(x[2], "propose-we", sent)
+    _add_variants(text, sentences, groups, found)
     return found
+
+
+def _add_variants(
+    text: str, sentences: list[tuple[int, int]], groups: dict[str, Group], found: dict
+) -> None:
+    """Variants of a proposal are proposed too: "WhisperLite-base", "RLAIF-V 7B"
+    after "WhisperLite", "RLAIF-V" (a name that extends a proposed name)."""
+    own = {text[s:e] for k in found for s, e in groups[k].mentions}
+    if not own:
+        return
+    for key, g in groups.items():
+        if key in found or "gaz" in g.sources or not g.sources & NAME_SOURCES:
+            continue
+        for s, e in g.mentions:
+            surface = text[s:e]
+            if any(_extends(surface, o) for o in own):
+                sent = next((b for b in sentences if b[0] <= s < b[1]), (s, e))
+                found[key] = ("variant", tuple(sent))
+                break
+
+
+def _extends(surface: str, name: str) -> bool:
+    """ "WhisperLite-base" extends "WhisperLite"; "WhisperLiteX" does not."""
+    return len(surface) > len(name) + 1 and surface.startswith(name) and surface[len(name)] in "- "
 
 
 def _coordinated(text: str, ms: list, first: tuple) -> list:

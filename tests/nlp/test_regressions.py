@@ -364,3 +364,17 @@ def test_a_verb_phrase_is_not_a_dataset_list_item(kg_nlp):
         "outperforms Medusa and EAGLE.",
     )
     assert types(ex).get("EAGLE") == "METHOD"
+
+
+def test_variants_of_a_proposal_are_proposed(kg_nlp):
+    # "WhisperLite-base" after "We introduce WhisperLite" was not proposed.
+    ex = run(
+        kg_nlp,
+        "WhisperQ: Distilled Speech Models",
+        "We introduce WhisperQ, a family of distilled models. WhisperQ-base reaches a word "
+        "error rate of 3.1% on LibriSpeech.",
+    )
+    r = rels(ex)
+    assert ("proposes", "PAPER", "WhisperQ") in r
+    assert ("proposes", "PAPER", "WhisperQ-base") in r
+    assert types(ex)["WhisperQ-base"] == "MODEL"
