@@ -295,22 +295,27 @@ _NOT_ON_RE = re.compile(
 )
 
 
-def _eval_tails(text: str, lo: int, db: list) -> list:
+def _eval_tails(text: str, lo: int, db: list, metrics: list = ()) -> list:
     """Datasets/benchmarks of a sentence that results are reported on: after "on",
-    "across", "in"... (not "based on"), or listed right after such a one."""
-    tails, prev_end = [], None
+    "across", "in"... (not "based on"), listed right after such a one, or naming
+    the metric that follows ("the AlpacaEval 2 win rate"). Training data ("fine-tuned
+    on D") only when the sentence names no other."""
+    tails, trained, prev_end = [], [], None
+    metric_starts = {m[0] for m in metrics}
     for x in db:
         before = text[max(lo, x[0] - 60) : x[0]]
         listed = prev_end is not None and _LIST_GAP_RE.match(text[prev_end : x[0]])
         m = _TAIL_CONTEXT_RE.search(before)
-        if listed or (
-            m
-            and not _NOT_ON_RE.search(before[max(0, m.start() - 12) :])
-            and not _trained_on(text, lo, x[0] - len(before) + m.start())
+        if m and not listed and _trained_on(text, lo, x[0] - len(before) + m.start()):
+            trained.append(x)
+        elif (
+            listed
+            or (m and not _NOT_ON_RE.search(before[max(0, m.start() - 12) :]))
+            or (x[1] + 1 in metric_starts and text[x[1]] == " ")
         ):
             tails.append(x)
             prev_end = x[1]
-    return tails
+    return tails or trained
 
 
 _TRAIN_VERB_RE = re.compile(
@@ -441,7 +446,7 @@ def find_relations(
                             )
                         )
         # evaluates_on
-        tails = _eval_tails(text, lo, db) if has_eval else []
+        tails = _eval_tails(text, lo, db, metrics) if has_eval else []
         if tails:
             heads = [
                 x[2]

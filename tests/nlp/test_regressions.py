@@ -378,3 +378,23 @@ def test_variants_of_a_proposal_are_proposed(kg_nlp):
     assert ("proposes", "PAPER", "WhisperQ") in r
     assert ("proposes", "PAPER", "WhisperQ-base") in r
     assert types(ex)["WhisperQ-base"] == "MODEL"
+
+
+def test_benchmark_naming_a_metric_is_evaluated_on(kg_nlp):
+    # "improves the AlpacaEval 2 win rate" gave no evaluates_on.
+    ex = run(
+        kg_nlp,
+        "Preference Optimization",
+        "We present RefQ-PO, an objective. RefQ-PO improves the AlpacaEval 2 win rate by "
+        "6.4 points.",
+    )
+    assert ("evaluates_on", "RefQ-PO", "AlpacaEval 2") in rels(ex)
+
+
+def test_fine_tuning_data_counts_when_it_is_the_only_dataset(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "RetroQ: Retrosynthesis",
+        "Fine-tuned on USPTO-50K, RetroQ improves top-10 accuracy to 93.2%.",
+    )
+    assert ("evaluates_on", "RetroQ", "USPTO-50K") in rels(ex)
