@@ -306,11 +306,12 @@ def _eval_tails(text: str, lo: int, db: list, metrics: list = ()) -> list:
         before = text[max(lo, x[0] - 60) : x[0]]
         listed = prev_end is not None and _LIST_GAP_RE.match(text[prev_end : x[0]])
         m = _TAIL_CONTEXT_RE.search(before)
-        if m and not listed and _trained_on(text, lo, x[0] - len(before) + m.start()):
+        at = max(m.start(), _last_on(before)) if m else 0  # the nearest "on"
+        if m and not listed and _trained_on(text, lo, x[0] - len(before) + at):
             trained.append(x)
         elif (
             listed
-            or (m and not _NOT_ON_RE.search(before[max(0, m.start() - 12) :]))
+            or (m and not _NOT_ON_RE.search(before[max(0, at - 12) :]))
             or (x[1] + 1 in metric_starts and text[x[1]] == " ")
         ):
             tails.append(x)
@@ -320,9 +321,15 @@ def _eval_tails(text: str, lo: int, db: list, metrics: list = ()) -> list:
 
 _TRAIN_VERB_RE = re.compile(
     r"\b(?:train(?:ed|ing)?|fine-?tun(?:ed|ing|e)|pre-?train(?:ed|ing)?|finetun(?:ed|ing|e))"
-    r"\b[^,;.()]{0,50}$",
+    r"\b(?:(?!\b(?:on|evaluat\w*|test\w*|validat\w*|assess\w*)\b)[^,;.()]){0,50}$",
     re.IGNORECASE,
 )
+
+
+def _last_on(before: str) -> int:
+    """Offset of the last "on" in ``before`` (0 when there is none)."""
+    pos = before.lower().rfind(" on ")
+    return pos + 1 if pos >= 0 else 0
 
 
 def _trained_on(text: str, lo: int, on_pos: int) -> bool:

@@ -398,3 +398,14 @@ def test_fine_tuning_data_counts_when_it_is_the_only_dataset(kg_nlp):
         "Fine-tuned on USPTO-50K, RetroQ improves top-10 accuracy to 93.2%.",
     )
     assert ("evaluates_on", "RetroQ", "USPTO-50K") in rels(ex)
+
+
+def test_validated_on_after_trained_on_is_an_evaluation(kg_nlp):
+    # "Trained on A and validated externally on B": B is the evaluation, A is not.
+    ex = run(
+        kg_nlp,
+        "SepsQ: Sepsis Prediction",
+        "Trained on MIMIC-IV and validated externally on eICU, SepsQ reaches an AUROC of 0.88.",
+    )
+    evals = {(h, t) for typ, h, t in rels(ex) if typ == "evaluates_on"}
+    assert evals == {("SepsQ", "eICU")}
