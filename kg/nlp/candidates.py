@@ -141,6 +141,7 @@ def name_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int,
 
 _ITEM = r"[A-Z][\w@+\-/]*(?:\.\d+)*(?:\s[A-Z0-9][\w@+\-/]*(?:\.\d+)*)?"
 _SEP = r"(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+_CAP_NEXT_RE = re.compile(r" [A-Z]")
 _NEXT_ITEM_RE = re.compile(rf"{_SEP}({_ITEM})(?![\w-])")
 _PREV_ITEM_RE = re.compile(rf"(?<![\w-])({_ITEM}){_SEP}$")
 
@@ -155,12 +156,18 @@ def _after_separator(text: str, pos: int) -> bool:
 _LIST_GLUE = frozenset({"On", "In", "For", "The", "We", "Our", "Both", "With", "From", "At", "To"})
 
 
-def listed_names(text: str, names: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+def listed_names(
+    text: str, names: Iterable[tuple[int, int]], title_end: int = 0
+) -> list[tuple[int, int]]:
     """Capitalised words listed with a name-shaped one (``names``): "ETTh1, ETTm2,
-    Weather and Electricity", "FEMNIST and Shakespeare" (the plain words are names too)."""
+    Weather and Electricity", "FEMNIST and Shakespeare" (the plain words are names
+    too). Not in the title (it capitalises every word), nor the start of a longer
+    capitalised phrase ("Advanced Training Strategies")."""
     found: dict[tuple[int, int], None] = {}
 
     def consider(start: int, end: int) -> None:
+        if start < title_end or _CAP_NEXT_RE.match(text, end):
+            return
         words = text[start:end].split(" ")
         if len(words) == 2 and words[0] in _LIST_GLUE:  # "On FEMNIST"
             start += len(words[0]) + 1

@@ -236,7 +236,7 @@ class Candidates(RuleComponent):
         names = candidates.name_spans(text)
         for s, e in names:
             found.append((s, e, "", "shape"))
-        for s, e in candidates.listed_names(text, names):
+        for s, e in candidates.listed_names(text, names, title_end(text)):
             found.append((s, e, "", "listed"))
         for s, e, etype in candidates.head_phrases(
             text,

@@ -409,3 +409,12 @@ def test_validated_on_after_trained_on_is_an_evaluation(kg_nlp):
     )
     evals = {(h, t) for typ, h, t in rels(ex) if typ == "evaluates_on"}
     assert evals == {("SepsQ", "eICU")}
+
+
+def test_listed_names_skip_the_title_and_longer_capitalised_phrases():
+    from kg.nlp import candidates
+
+    text = "Deep CNN and Advanced Training Strategies\n\nWe test ResNet-50 and Advanced Training."
+    names = candidates.name_spans(text)
+    got = [text[s:e] for s, e in candidates.listed_names(text, names, text.index("\n\n"))]
+    assert got == ["Advanced Training"]
