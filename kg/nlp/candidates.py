@@ -22,6 +22,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from kg.records import EntityType
 
 _WORD_RE = re.compile(r"\S+")
@@ -53,7 +55,8 @@ _TITLE_COMPOUND_RE = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]*)+$|^[A-Z][a-z]+
 _MATH_RE = re.compile(r"[()=<>{}|\\$]")
 _PLACEHOLDER_RE = re.compile(r"^(?:Our|My|The|This)[A-Z]|_|^\\")
 _POSSESSIVE_RE = re.compile(r"(?:'s|\u2019s|')$")
-_URLISH_RE = re.compile(r"https?:|www\.|\.com|\.org|\.io|//|/[a-z]")  # not "ViT-B/16"
+# URLs and e-mail addresses (not "ViT-B/16", "Recall@10").
+_URLISH_RE = re.compile(r"https?:|www\.|\.com|\.org|\.io|//|/[a-z]|@[\w-]+\.[A-Za-z]")
 # Upper-case words that are ordinary English when shouted in a title ("ALL You Need").
 _SHOUTED = frozenset(
     "A AN THE ALL AND OR OF FOR TO IN ON AT BY WITH FROM IS ARE BE WE OUR YOU YOUR IT ITS "
@@ -142,6 +145,8 @@ def name_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int,
 _ITEM = r"[A-Z][\w@+\-/]*(?:\.\d+)*(?:\s[A-Z0-9][\w@+\-/]*(?:\.\d+)*)?"
 _SEP = r"(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
 _CAP_NEXT_RE = re.compile(r" [A-Z]")
+# Sentence adverbs and function words ("However", "Compared"), never listed names.
+_FUNCTION_WORDS = frozenset(STOP_WORDS) | {"compared", "unlike", "specifically", "finally"}
 _NEXT_ITEM_RE = re.compile(rf"{_SEP}({_ITEM})(?![\w-])")
 _PREV_ITEM_RE = re.compile(rf"(?<![\w-])({_ITEM}){_SEP}$")
 
@@ -176,6 +181,7 @@ def listed_names(
             not any(is_name_shaped(w) for w in words)
             and all(w[:1].isupper() and w[1:].islower() and len(w) >= 4 for w in words)
             and words[0] not in _LIST_GLUE
+            and words[0].lower() not in _FUNCTION_WORDS
             and not words[-1].endswith("ly")
             and not _sentence_initial(text, start)
         ):

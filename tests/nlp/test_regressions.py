@@ -418,3 +418,15 @@ def test_listed_names_skip_the_title_and_longer_capitalised_phrases():
     names = candidates.name_spans(text)
     got = [text[s:e] for s, e in candidates.listed_names(text, names, text.index("\n\n"))]
     assert got == ["Advanced Training"]
+
+
+@pytest.mark.parametrize("word", ["a.bolbol@ucl.ac.uk", "NikosK@enpc.fr"])
+def test_email_addresses_are_not_names(word):
+    from kg.nlp import candidates
+
+    assert not candidates.is_name_shaped(word)
+
+
+def test_hyperparameters_are_not_metrics(kg_nlp):
+    ex = run(kg_nlp, "Training", "We use a learning rate of 0.001 and a dropout rate of 0.1.")
+    assert not any(e.type.value == "METRIC" for e in ex.entities)
