@@ -1,15 +1,17 @@
 """Entity candidates beyond the gazetteer, as plain functions over text.
 
-Three families, each returning character spans:
+Four families, each returning character spans:
 
 * :func:`name_spans` - name-shaped words: CamelCase, acronyms, letters mixed
   with digits, carets and Greek letters (GPT-4o, SEED-Bench-2, γ-MoD, E^2-LLM),
-  with a following size or version ("Mistral 7B", "Llama 3 8B");
+  with a following size or version ("Mistral 7B", "Llama 3 8B", "TyDi QA");
+* :func:`listed_names` - plain capitalised words listed with name-shaped ones
+  ("ETTh1, ETTm2, Weather and Electricity");
 * :func:`head_phrases` - established technique, task and metric phrases
   driven by their head noun ("whole slide image classification",
-  "backdoor poisoning attack", "hallucination rate");
+  "backdoor poisoning attack", "hallucination rate", "top-1 accuracy");
 * :func:`cued_names` - capitalised names given by context: "called X",
-  "X, a new benchmark", a title "X: A ...".
+  "X, a new benchmark", a title "X: A ...", "the DeepMind Control Suite".
 
 :func:`type_evidence` reads the words around a span (cue nouns, spelling)
 for the typing step in :mod:`kg.nlp.resolve`.

@@ -207,8 +207,8 @@ class Abbreviations:
 
 
 class Candidates(RuleComponent):
-    """Name-shaped words, head-noun phrases, cued names and abbreviation pairs;
-    writes ``doc._.kg_candidates``."""
+    """Name-shaped and listed words, head-noun phrases, cued names and abbreviation
+    pairs; writes ``doc._.kg_candidates``."""
 
     def __init__(self, nlp: Language, name: str, data_dir: str | None, max_modifiers: int):
         self.max_modifiers = max_modifiers
