@@ -35,7 +35,9 @@ literals for ``import.cypher`` (and to measure a statement's size).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -174,36 +176,117 @@ def edge_properties(data: dict) -> dict:
     return dict(sorted(props.items()))
 
 
-def iter_nodes(graph: nx.MultiDiGraph) -> Iterator[tuple[tuple[str, ...], dict]]:
-    """Yield ``(labels, properties)`` for every node, sorted by label then id."""
-    rows = [
-        (node_labels(data, str(node)), node_properties(str(node), data))
-        for node, data in graph.nodes(data=True)
+def head_label(graph: nx.MultiDiGraph, node) -> str:
+    """The label a relationship's start node is matched on: ``Paper`` or ``Entity``."""
+    return PAPER_LABEL if graph.nodes[node].get("kind") == PAPER_LABEL else ENTITY_LABEL
+
+
+def _nodes_by_label(graph: nx.MultiDiGraph) -> dict[str, list]:
+    """Node ids by their last label, in :data:`NODE_LABELS` order, each sorted by id.
+
+    One cheap pass that also checks every ``kind``; it holds only references
+    to the node ids (no properties).
+    """
+    out: dict[str, list] = {}
+    for node in sorted(graph.nodes, key=str):
+        out.setdefault(node_labels(graph.nodes[node], str(node))[-1], []).append(node)
+    return {label: out[label] for label in NODE_LABELS if label in out}
+
+
+def iter_nodes(
+    graph: nx.MultiDiGraph, label: str | None = None
+) -> Iterator[tuple[tuple[str, ...], dict]]:
+    """Yield ``(labels, properties)`` for every node, sorted by label then id.
+
+    With ``label``, only the nodes whose last label it is (``Paper``,
+    ``Model``...). Properties are made one node at a time, so the caller can
+    write each row before the next is built.
+    """
+    nodes = graph.nodes
+    for last, ids in _nodes_by_label(graph).items():
+        if label is not None and last != label:
+            continue
+        for node in ids:
+            data = nodes[node]
+            yield node_labels(data, str(node)), node_properties(str(node), data)
+
+
+class RelationshipGroup(NamedTuple):
+    """The relationships of one type whose start nodes have one head label."""
+
+    rtype: str
+    head: str
+    count: int
+    starts: list  #: start node ids, sorted by id
+
+
+def relationship_groups(graph: nx.MultiDiGraph) -> list[RelationshipGroup]:
+    """The ``(type, head label)`` relationship groups in write order: by type
+    (:data:`REL_TYPES`), then by which head label has the first start node.
+
+    One counting pass that checks every edge type and holds only node
+    references; :func:`iter_group` then yields a group's rows.
+    """
+    starts: dict[tuple[str, str], set] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for u, nbrs in graph.succ.items():
+        head = head_label(graph, u)
+        for keydict in nbrs.values():
+            for key, data in keydict.items():
+                group = (rel_type(data, key), head)
+                starts.setdefault(group, set()).add(u)
+                counts[group] = counts.get(group, 0) + 1
+    groups = [
+        RelationshipGroup(rtype, head, counts[(rtype, head)], sorted(nodes, key=str))
+        for (rtype, head), nodes in starts.items()
     ]
-    rows.sort(key=lambda r: (NODE_LABELS.index(r[0][-1]), r[1]["id"]))
-    yield from rows
+    order = list(REL_TYPES.values())
+    groups.sort(key=lambda g: (order.index(g.rtype), str(g.starts[0])))
+    return groups
+
+
+def _edges_from(graph: nx.MultiDiGraph, rtype: str, starts) -> Iterator[tuple]:
+    succ = graph.succ
+    for u in starts:
+        nbrs = succ[u]
+        for v in sorted(nbrs, key=str):
+            for key, data in nbrs[v].items():
+                if rel_type(data, key) == rtype:
+                    yield rtype, str(u), str(v), edge_properties(data)
+
+
+def iter_group(
+    graph: nx.MultiDiGraph, group: RelationshipGroup
+) -> Iterator[tuple[str, str, str, dict]]:
+    """Yield ``(type, start id, end id, properties)`` of one group, sorted by ends."""
+    return _edges_from(graph, group.rtype, group.starts)
 
 
 def iter_relationships(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict]]:
-    """Yield ``(type, start id, end id, properties)``, sorted by type then ends."""
-    order = list(REL_TYPES.values())
-    rows = [
-        (rel_type(data, key), str(u), str(v), edge_properties(data))
-        for u, v, key, data in graph.edges(keys=True, data=True)
-    ]
-    rows.sort(key=lambda r: (order.index(r[0]), r[1], r[2]))
-    yield from rows
+    """Yield ``(type, start id, end id, properties)``, sorted by type then ends.
+
+    Parallel edges of one type keep the graph's order. Properties are made
+    one edge at a time.
+    """
+    groups = relationship_groups(graph)
+    for rtype in REL_TYPES.values():
+        starts = sorted((u for g in groups if g.rtype == rtype for u in g.starts), key=str)
+        yield from _edges_from(graph, rtype, starts)
 
 
 def expected_counts(graph: nx.MultiDiGraph) -> tuple[dict[str, int], dict[str, int]]:
     """Node count per label (an entity counts under ``Entity`` and its own label)
-    and relationship count per type that a push of ``graph`` should produce."""
+    and relationship count per type that a push of ``graph`` should produce.
+
+    A counting pass: no properties are built.
+    """
     labels: dict[str, int] = {}
-    for node_labels_, _ in iter_nodes(graph):
-        for label in node_labels_:
+    for node, data in graph.nodes(data=True):
+        for label in node_labels(data, str(node)):
             labels[label] = labels.get(label, 0) + 1
     types: dict[str, int] = {}
-    for rtype, *_ in iter_relationships(graph):
+    for _, _, key, data in graph.edges(keys=True, data=True):
+        rtype = rel_type(data, key)
         types[rtype] = types.get(rtype, 0) + 1
     return dict(sorted(labels.items())), dict(sorted(types.items()))
 
@@ -230,6 +313,13 @@ def _escape_char(ch: str) -> str:
     return ch
 
 
+_NEEDS_ESCAPE = re.compile("[\\\\'\\x00-\\x1f\\x7f\\u2028\\u2029]")
+
+
+def _escape_match(match: re.Match) -> str:
+    return _escape_char(match.group())
+
+
 def string_literal(text: str) -> str:
     """A single-quoted Cypher string literal for any text.
 
@@ -239,7 +329,7 @@ def string_literal(text: str) -> str:
     >>> print(string_literal("it's a\\\\b\\nc"))
     'it\\'s a\\\\b\\nc'
     """
-    return "'" + "".join(_escape_char(ch) for ch in text) + "'"
+    return "'" + _NEEDS_ESCAPE.sub(_escape_match, text) + "'"
 
 
 def literal(value) -> str:
