@@ -39,7 +39,17 @@ _ARTICLE_RE = re.compile(r"^(the|a|an)\s+", re.I)
 _SEP_RE = re.compile(r"[\s_\-\u00b7/]+")
 _SLUG_BAD_RE = re.compile(r"[^\w.+^@-]+", re.UNICODE)
 _PLURAL_EXCEPTIONS = (
-    "ss", "us", "is", "ics", "series", "species", "bias", "atlas", "lens", "news", "gaussian",
+    "ss",
+    "us",
+    "is",
+    "ics",
+    "series",
+    "species",
+    "bias",
+    "atlas",
+    "lens",
+    "news",
+    "gaussian",
 )
 
 
