@@ -27,12 +27,13 @@ fit is shortened, counted in :attr:`PushSummary.truncated`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -44,10 +45,13 @@ from kg.export.cypher import (
     ENTITY_LABEL,
     NODE_LABELS,
     PAPER_LABEL,
+    RelationshipGroup,
     constraint_statements,
+    expected_counts,
     index_statement,
+    iter_group,
     iter_nodes,
-    iter_relationships,
+    relationship_groups,
 )
 
 #: connection_settings() key -> environment variable used when it is not given.
@@ -428,6 +432,22 @@ def claims_query(rtype: str, head_label: str) -> str:
     )
 
 
+class Rows:
+    """The rows of a statement, made on demand: each iteration builds them
+    again one at a time from the graph, so no list of all rows is held.
+    ``len()`` is their number, known from a counting pass."""
+
+    def __init__(self, make: Callable[[], Iterator[dict]], count: int):
+        self._make = make
+        self._count = count
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self._make())
+
+    def __len__(self) -> int:
+        return self._count
+
+
 @dataclass
 class Statement:
     """One parameterised query and the rows it is run with; ``what`` is the label or type."""
@@ -435,30 +455,46 @@ class Statement:
     kind: str  # "node" or "relationship"
     what: str
     query: str
-    rows: list[dict]
+    rows: Iterable[dict]  #: a :class:`Rows` (or any re-iterable sized collection)
+
+
+def _node_rows(graph: nx.MultiDiGraph, label: str) -> Iterator[dict]:
+    for _, props in iter_nodes(graph, label):
+        yield props
+
+
+def _mention_rows(graph: nx.MultiDiGraph, group: RelationshipGroup) -> Iterator[dict]:
+    for _, start, end, props in iter_group(graph, group):
+        yield {"start": start, "end": end, "count": props.get("count")}
+
+
+def _claim_rows(graph: nx.MultiDiGraph, group: RelationshipGroup) -> Iterator[dict]:
+    for _, start, end, props in iter_group(graph, group):
+        yield {"start": start, "end": end, **{p: props[p] for p in CLAIM_LISTS}}
 
 
 def statements(graph: nx.MultiDiGraph) -> list[Statement]:
-    """Every write of a push, in order: papers, entities by label, then relationships."""
-    out: dict[tuple, Statement] = {}
-    for labels, props in iter_nodes(graph):
-        label = labels[-1]
-        if label == PAPER_LABEL:
-            key, query = ("node", label), PAPER_QUERY
+    """Every write of a push, in order: papers, entities by label, then relationships.
+
+    Only counting passes run here; each statement's rows are built from the
+    graph while it is written (see :class:`Rows`).
+    """
+    labels, _ = expected_counts(graph)
+    out: list[Statement] = []
+    for label in NODE_LABELS:
+        if label == ENTITY_LABEL or not labels.get(label):
+            continue
+        query = PAPER_QUERY if label == PAPER_LABEL else entity_query(label)
+        rows = Rows(functools.partial(_node_rows, graph, label), labels[label])
+        out.append(Statement("node", label, query, rows))
+    for group in relationship_groups(graph):
+        if group.rtype == "MENTIONS":
+            query, make = mentions_query(), _mention_rows
         else:
-            key, query = ("node", label), entity_query(label)
-        out.setdefault(key, Statement("node", label, query, [])).rows.append(props)
-    for rtype, start, end, props in iter_relationships(graph):
-        kind = graph.nodes[start].get("kind")
-        head_label = PAPER_LABEL if kind == PAPER_LABEL else ENTITY_LABEL
-        if rtype == "MENTIONS":
-            query, row = mentions_query(), {"start": start, "end": end, "count": props.get("count")}
-        else:
-            query = claims_query(rtype, head_label)
-            row = {"start": start, "end": end, **{p: props[p] for p in CLAIM_LISTS}}
-        key = ("relationship", rtype, head_label)
-        out.setdefault(key, Statement("relationship", rtype, query, [])).rows.append(row)
-    return list(out.values())
+            query, make = claims_query(group.rtype, group.head), _claim_rows
+        rows = Rows(functools.partial(make, graph, group), group.count)
+        out.append(Statement("relationship", group.rtype, query, rows))
+    return out
 
 
 # --- batching -----------------------------------------------------------------------
@@ -511,9 +547,9 @@ def _shorten(row: dict, budget: int) -> int:
     return len(shortened)
 
 
-def batches(rows: list[dict], batch_size: int, budget: int | None = None):
+def batches(rows: Iterable[dict], batch_size: int, budget: int | None = None):
     """Cut ``rows`` into lists of at most ``batch_size`` rows and, with ``budget``,
-    at most ``budget`` bytes each (see :func:`_size`)."""
+    at most ``budget`` bytes each (see :func:`_size`). Rows are taken as they come."""
     batch: list[dict] = []
     used = 0
     for row in rows:
@@ -580,10 +616,11 @@ def write_statements(
     done = 0
     for stmt in work:
         budget = None
-        rows = stmt.rows
+        rows: Iterable[dict] = stmt.rows
         if session.server == FALKORDB:
             budget = FALKORDB_STATEMENT_LIMIT - len(stmt.query.encode()) - _FALKORDB_MARGIN
-            rows = [_fit(row, budget, summary) for row in rows]
+            rows = (_fit(row, budget, summary) for row in rows)
+        sent = 0
         for batch in batches(rows, batch_size, budget):
             counters = _run(
                 session, f"writing {stmt.what}", session.write, stmt.query, {"rows": batch}
@@ -592,11 +629,12 @@ def write_statements(
             summary.nodes_created += counters["nodes_created"]
             summary.relationships_created += counters["relationships_created"]
             summary.properties_set += counters["properties_set"]
+            sent += len(batch)
             done += len(batch)
             if progress is not None:
                 progress(done, total)
         counts = summary.nodes if stmt.kind == "node" else summary.relationships
-        counts[stmt.what] = counts.get(stmt.what, 0) + len(stmt.rows)
+        counts[stmt.what] = counts.get(stmt.what, 0) + sent
     return summary
 
 

@@ -41,8 +41,9 @@ def test_statements_cover_every_node_and_edge_with_fixed_labels(graph):
         assert "'" not in stmt.query and '"' not in stmt.query  # no literal text in queries
         assert stmt.what in NODE_LABELS or stmt.what in REL_TYPES.values()
     claims = next(s for s in work if s.what == "EVALUATES_ON")
-    assert set(claims.rows[0]) == {"start", "end", *CLAIM_LISTS}
-    assert claims.rows[0]["evidence"] == ["Tested on ToyBench."]
+    (row,) = list(claims.rows)
+    assert set(row) == {"start", "end", *CLAIM_LISTS}
+    assert row["evidence"] == ["Tested on ToyBench."]
 
 
 def test_query_builders_refuse_labels_outside_the_fixed_list():
