@@ -31,6 +31,7 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -38,9 +39,11 @@ import networkx as nx
 
 from kg.errors import DataFileError, KgError
 from kg.export import ExportOptions
+from kg.export.html_json import LazyMapping, LazySequence, iter_script_json
+from kg.export.html_json import script_json as script_json  # re-exported
 from kg.export.html_layout import layout
 from kg.export.html_select import Selection, select
-from kg.fsutil import write_text
+from kg.fsutil import atomic_writer
 from kg.records import MENTIONS
 
 FILENAME = "graph.html"
@@ -92,27 +95,6 @@ def load_style() -> dict:
                     f"kg/templates/{name}: {section}.{key} lacks {', '.join(sorted(missing))}"
                 )
     return style
-
-
-def script_json(value) -> str:
-    """JSON that is safe inside ``<script>`` (and deterministic).
-
-    ASCII only (so U+2028/U+2029 and lone surrogates are escaped), keys
-    sorted, and ``<``, ``>``, ``&``, ``/`` and the colon of ``://`` escaped so
-    no ``</script>``, ``<!--`` or URL (``https://...`` in an abstract) can
-    appear in the page.
-
-    >>> script_json({"t": "</script><!-- \u2028 https://x"})
-    '{"t":"\\\\u003c\\\\/script\\\\u003e\\\\u003c!-- \\\\u2028 https\\\\u003a\\\\/\\\\/x"}'
-    """
-    text = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-    return (
-        text.replace("&", "\\u0026")
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("/", "\\/")
-        .replace(":\\/\\/", "\\u003a\\/\\/")
-    )
 
 
 def inline_vendor_js(text: str) -> str:
@@ -192,6 +174,60 @@ def _edge_details(data: dict, etype: str) -> dict:
     }
 
 
+def _node_options(info: dict, position: tuple[int, int], nstyles: dict) -> dict:
+    ntype = info["type"] if info["type"] in nstyles else "OTHER"
+    st = nstyles[ntype]
+    paper = ntype == "PAPER"
+    x, y = position
+    return dict(
+        label=truncate(info["name"], PAPER_LABEL_MAX if paper else LABEL_MAX),
+        shape=st["shape"],
+        color={
+            "background": st["color"],
+            "border": st["border"],
+            "highlight": {"background": st["color"], "border": "#111111"},
+            "hover": {"background": st["color"], "border": "#111111"},
+        },
+        size=node_size(info["degree"], paper),
+        x=x,
+        y=y,
+        font={"color": st["font_color"], "size": st["font_size"]},
+        borderWidth=1,
+        kgType=info["type"],
+    )
+
+
+def _edge_options(etype: str, edge_id: str, estyles: dict) -> dict:
+    st = estyles.get(etype, estyles["OTHER"])
+    options = {
+        "id": edge_id,
+        "kgType": etype,
+        "color": {"color": st["color"], "highlight": st["color"], "hover": st["color"]},
+        "width": st["width"],
+        "arrows": {"to": {"enabled": True, "scaleFactor": 0.45 if etype == MENTIONS else 0.7}},
+        "smooth": (
+            {"enabled": True, "type": "curvedCW", "roundness": st["curve"]}
+            if st["curve"]
+            else {"enabled": False}
+        ),
+    }
+    if st["show_label"]:
+        options["label"] = st["label"]
+        options["font"] = {
+            "size": 10,
+            "color": st["color"],
+            "strokeWidth": 3,
+            "strokeColor": "#ffffff",
+            "align": "middle",
+        }
+    return options
+
+
+def _edge_type(graph: nx.MultiDiGraph, edge: tuple[str, str, str]) -> str:
+    u, v, key = edge
+    return str(graph.edges[u, v, key].get("type") or key)
+
+
 def build_network(graph: nx.MultiDiGraph, selection: Selection, style: dict | None = None):
     """Return the pyvis ``Network`` of the selected nodes and edges, and the panel details.
 
@@ -199,6 +235,13 @@ def build_network(graph: nx.MultiDiGraph, selection: Selection, style: dict | No
     degree and a short label; edges a colour, width, label and curve per
     relation type and an arrow. Returns ``(network, details)`` where
     ``details`` holds, per node and edge id, what the side panel shows.
+
+    Only the nodes are held in memory. The network's ``edges`` is a
+    :class:`~kg.export.html_json.LazySequence` and ``details["nodes"]`` and
+    ``details["edges"]`` are :class:`~kg.export.html_json.LazyMapping`: each
+    entry is made from the graph when it is read, so the tens of megabytes of
+    edge options, claims and evidence of a large page are written out one
+    entry at a time and never held at once.
     """
     from pyvis.edge import Edge
     from pyvis.network import Network
@@ -207,64 +250,31 @@ def build_network(graph: nx.MultiDiGraph, selection: Selection, style: dict | No
     nstyles, estyles = style["nodes"], style["edges"]
     positions = layout(selection.nodes, [(u, v) for u, v, _ in selection.edges], selection.degree)
     net = Network(height="100%", width="100%", directed=True)
-    details: dict = {"nodes": {}, "edges": {}}
+
+    def node_info(node_id: str) -> dict:
+        return _node_details(graph.nodes[node_id], node_id, selection.degree[node_id])
+
     for node_id in selection.nodes:
-        data = graph.nodes[node_id]
-        deg = selection.degree[node_id]
-        info = _node_details(data, node_id, deg)
-        details["nodes"][node_id] = info
-        ntype = info["type"] if info["type"] in nstyles else "OTHER"
-        st = nstyles[ntype]
-        paper = ntype == "PAPER"
-        x, y = positions[node_id]
-        net.add_node(
-            node_id,
-            label=truncate(info["name"], PAPER_LABEL_MAX if paper else LABEL_MAX),
-            shape=st["shape"],
-            color={
-                "background": st["color"],
-                "border": st["border"],
-                "highlight": {"background": st["color"], "border": "#111111"},
-                "hover": {"background": st["color"], "border": "#111111"},
-            },
-            size=node_size(deg, paper),
-            x=x,
-            y=y,
-            font={"color": st["font_color"], "size": st["font_size"]},
-            borderWidth=1,
-            kgType=info["type"],
-        )
-    for index, (u, v, key) in enumerate(selection.edges):
-        data = graph.edges[u, v, key]
-        etype = str(data.get("type") or key)
-        info = _edge_details(data, etype)
-        edge_id = f"e{index}"
-        details["edges"][edge_id] = info
-        st = estyles.get(etype, estyles["OTHER"])
-        options = {
-            "id": edge_id,
-            "kgType": etype,
-            "color": {"color": st["color"], "highlight": st["color"], "hover": st["color"]},
-            "width": st["width"],
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.45 if etype == MENTIONS else 0.7}},
-            "smooth": (
-                {"enabled": True, "type": "curvedCW", "roundness": st["curve"]}
-                if st["curve"]
-                else {"enabled": False}
-            ),
-        }
-        if st["show_label"]:
-            options["label"] = st["label"]
-            options["font"] = {
-                "size": 10,
-                "color": st["color"],
-                "strokeWidth": 3,
-                "strokeColor": "#ffffff",
-                "align": "middle",
-            }
+        net.add_node(node_id, **_node_options(node_info(node_id), positions[node_id], nstyles))
+
+    edges = selection.edges
+
+    def edge(index: int) -> dict:
+        u, v, _ = edges[index]
+        options = _edge_options(_edge_type(graph, edges[index]), f"e{index}", estyles)
         # Network.add_edge checks both ends with a linear scan per edge; the
-        # selection already guarantees them, so append pyvis Edges directly.
-        net.edges.append(Edge(u, v, directed=True, **options).options)
+        # selection already guarantees them, so make pyvis Edges directly.
+        return Edge(u, v, directed=True, **options).options
+
+    def edge_info(edge_id: str) -> dict:
+        u, v, key = edges[int(edge_id[1:])]
+        return _edge_details(graph.edges[u, v, key], _edge_type(graph, (u, v, key)))
+
+    net.edges = LazySequence(len(edges), edge)
+    details = {
+        "nodes": LazyMapping(selection.nodes, node_info),
+        "edges": LazyMapping((f"e{i}" for i in range(len(edges))), edge_info),
+    }
     return net, details
 
 
@@ -326,18 +336,25 @@ def _legend(graph: nx.MultiDiGraph, selection: Selection, style: dict) -> dict:
     }
 
 
-def _paper_titles(graph: nx.MultiDiGraph, details: dict) -> dict[str, str]:
+def _paper_titles(graph: nx.MultiDiGraph, selection: Selection) -> LazyMapping:
+    """Titles of every paper the drawn nodes and edges name (``papers``,
+    ``introduced_by``, claims), by paper id, each read from the graph when written."""
     wanted: set[str] = set()
-    for info in details["nodes"].values():
-        wanted.update(info.get("papers") or ())
-        wanted.update(info.get("introduced_by") or ())
-    for info in details["edges"].values():
-        wanted.update(c["paper"] for c in info.get("claims") or ())
-    titles = {}
-    for pid in sorted(wanted):
+    for node_id in selection.nodes:
+        data = graph.nodes[node_id]
+        if (data.get("type") or "OTHER") != "PAPER":
+            wanted.update(data.get("papers") or ())
+            wanted.update(data.get("introduced_by") or ())
+    for u, v, key in selection.edges:
+        data = graph.edges[u, v, key]
+        if str(data.get("type") or key) != MENTIONS:
+            wanted.update(c.get("paper") for c in data.get("claims") or ())
+
+    def title(pid: str) -> str:
         node = graph.nodes.get(f"paper:{pid}")
-        titles[pid] = _clean_text(str(node.get("title") or pid)) if node else pid
-    return titles
+        return _clean_text(str(node.get("title") or pid)) if node else pid
+
+    return LazyMapping(sorted(wanted), title)
 
 
 def _csp(*scripts: str) -> str:
@@ -354,8 +371,20 @@ def _csp(*scripts: str) -> str:
     )
 
 
-def render_html(graph: nx.MultiDiGraph, options: ExportOptions | None = None) -> str:
-    """Return the complete ``graph.html`` page for ``graph``."""
+#: The template's ``kg_json`` filter leaves this mark where the JSON of its value goes.
+_BLOCK_MARK = "<kg-json-block-{}>"
+#: Characters gathered before each write to the file.
+_WRITE_CHUNK = 1 << 20
+
+
+def iter_html(graph: nx.MultiDiGraph, options: ExportOptions | None = None) -> Iterator[str]:
+    """Yield the ``graph.html`` page for ``graph`` in pieces.
+
+    The template is rendered with a mark in place of each JSON block; the
+    blocks are then written piece by piece by
+    :func:`~kg.export.html_json.iter_script_json`, so memory grows with the
+    drawn nodes, not with the size of the page.
+    """
     import pyvis
 
     options = options or ExportOptions()
@@ -383,24 +412,55 @@ def render_html(graph: nx.MultiDiGraph, options: ExportOptions | None = None) ->
             "options": net.options,
             "stabilize": bool(net.options["physics"]["enabled"]),
             "details": details,
-            "papers": _paper_titles(graph, details),
+            "papers": _paper_titles(graph, selection),
             "legend": _legend(graph, selection, style),
             "style": style,
             "summary": selection.summary(),
         },
     }
+    blocks: list = []
+
+    def mark(value) -> str:
+        blocks.append(value)
+        return _BLOCK_MARK.format(len(blocks) - 1)
+
     net.set_template_dir(str(_templates()) + "/", TEMPLATE)
-    net.templateEnv.filters["kg_json"] = script_json
+    net.templateEnv.filters["kg_json"] = mark
     net.templateEnv.globals["page"] = page
-    return net.generate_html(name=FILENAME)
+    rest = net.generate_html(name=FILENAME)
+    for index, value in enumerate(blocks):
+        before, found, rest = rest.partition(_BLOCK_MARK.format(index))
+        if not found or _BLOCK_MARK.format(index) in rest:
+            raise DataFileError(
+                f"kg/templates/{TEMPLATE}: a JSON block mark is missing or repeated"
+            )
+        yield before
+        yield from iter_script_json(value)
+    yield rest
+
+
+def render_html(graph: nx.MultiDiGraph, options: ExportOptions | None = None) -> str:
+    """Return the complete ``graph.html`` page for ``graph`` (one string; see :func:`write`)."""
+    return "".join(iter_html(graph, options))
 
 
 def write(
     graph: nx.MultiDiGraph, out_dir: Path, options: ExportOptions | None = None
 ) -> list[Path]:
-    """Write ``graph.html`` to ``out_dir``; return ``[path]``."""
-    text = render_html(graph, options)
-    return [write_text(Path(out_dir) / FILENAME, text)]
+    """Write ``graph.html`` to ``out_dir``, streamed (never one string); return ``[path]``."""
+    path = Path(out_dir) / FILENAME
+    with atomic_writer(path) as f:
+        buffer: list[str] = []
+        size = 0
+        for piece in iter_html(graph, options):
+            buffer.append(piece)
+            size += len(piece)
+            if size >= _WRITE_CHUNK:
+                f.write("".join(buffer))
+                buffer.clear()
+                size = 0
+        f.write("".join(buffer))
+    return [path]
 
 
 def render_dir(build_dir: Path, options: ExportOptions | None = None) -> Path:
