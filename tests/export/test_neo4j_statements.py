@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from neo4j_synthetic import big_graph
 
 from kg.errors import ExportError
 from kg.export import neo4j_bolt
@@ -137,3 +140,49 @@ def test_a_graph_with_unknown_kinds_is_a_clear_export_error():
     odd.add_edge("model:a", "model:a", key="cites", type="cites")
     with pytest.raises(ExportError, match="edge type 'cites'"):
         neo4j_bolt.statements(odd)
+
+
+def test_statement_rows_are_made_while_writing(graph):
+    work = neo4j_bolt.statements(graph)
+    papers = next(s for s in work if s.what == "Paper")
+    graph.nodes["paper:p1"]["title"] = "Changed after statements()"
+    rows = list(papers.rows)
+    assert len(rows) == len(papers.rows) == 1
+    assert rows[0]["title"] == "Changed after statements()"
+    assert list(papers.rows) == rows  # iterable again, same rows
+
+
+class _CountingSession:
+    """A stand-in for BoltSession that keeps only the size of the largest batch."""
+
+    uri = "bolt://test"
+
+    def __init__(self, server=neo4j_bolt.NEO4J):
+        self.server = server
+        self.rows = 0
+        self.largest = 0
+
+    def write(self, query, params):
+        self.rows += len(params["rows"])
+        self.largest = max(self.largest, len(params["rows"]))
+        return {"nodes_created": 0, "relationships_created": 0, "properties_set": 0}
+
+
+@pytest.mark.parametrize("server", [neo4j_bolt.NEO4J, neo4j_bolt.FALKORDB])
+def test_push_memory_does_not_grow_with_the_graph(server):
+    """Regression: statements() held a dict per node and edge of the whole graph
+    (and FalkorDB a second, fitted copy) before the first batch was sent."""
+    graph = big_graph(1000)
+    session = _CountingSession(server)
+    summary = neo4j_bolt.PushSummary(uri=session.uri, server=server)
+    tracemalloc.start()
+    try:
+        work = neo4j_bolt.statements(graph)
+        neo4j_bolt.write_statements(session, work, 200, summary)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert session.rows == graph.number_of_nodes() + graph.number_of_edges()
+    assert sum(summary.nodes.values()) == graph.number_of_nodes()
+    assert sum(summary.relationships.values()) == graph.number_of_edges()
+    assert peak < 1_500_000, f"peak {peak} bytes"
