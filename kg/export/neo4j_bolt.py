@@ -8,7 +8,8 @@ official ``neo4j`` driver:
 2. nodes, then relationships, as ``UNWIND $rows AS row MERGE ...``: one
    managed write transaction per batch (``session.execute_write`` retries
    transient errors). Labels and types come from fixed tables; every value
-   travels as a query parameter.
+   travels as a query parameter. Rows are made from the graph batch by
+   batch (:class:`Rows`), so memory stays flat however big the graph is.
 
 Pushing is idempotent and accumulates provenance: entity ``aliases``,
 ``papers`` and ``introducedBy`` become the union of what the server had and
