@@ -103,39 +103,54 @@ class LazySequence(Sequence):
             yield self._item(i)
 
 
-def _streamed(value) -> bool:
-    """True for lazy containers and for dicts (with str keys) holding one, at any depth."""
-    if isinstance(value, (LazyMapping, LazySequence)):
-        return True
-    if isinstance(value, dict):
-        return all(isinstance(k, str) for k in value) and any(_streamed(v) for v in value.values())
-    return False
+_LAZY = (LazyMapping, LazySequence)
+
+
+def _holds_lazy(value: dict) -> bool:
+    """True for a dict with str keys holding a lazy container, at any depth of dicts."""
+    return all(isinstance(k, str) for k in value) and any(
+        isinstance(v, _LAZY) or (isinstance(v, dict) and _holds_lazy(v)) for v in value.values()
+    )
 
 
 def iter_script_json(value) -> Iterator[str]:
     """Yield :func:`script_json` of ``value`` in pieces.
 
     Lazy containers, and dicts holding them, are written one entry at a time
-    (mappings in sorted key order, as ``sort_keys`` does); every other value
-    is one piece.
+    (mappings in sorted key order, as ``sort_keys`` does). Every other value,
+    including each entry of a lazy container that is not lazy itself, is one
+    piece.
 
     >>> v = {"a": LazySequence(2, lambda i: {"n": i}), "b": "</"}
     >>> "".join(iter_script_json(v)) == script_json({"a": [{"n": 0}, {"n": 1}], "b": "</"})
     True
     """
-    if not _streamed(value):
-        yield script_json(value)
-    elif isinstance(value, Mapping):
-        items = value.sorted_items() if isinstance(value, LazyMapping) else sorted(value.items())
-        yield "{"
-        for i, (key, item) in enumerate(items):
-            yield ("," if i else "") + script_json(key) + ":"
-            yield from iter_script_json(item)
-        yield "}"
-    else:
+    if isinstance(value, LazyMapping):
+        yield from _iter_object(value.sorted_items(), _iter_entry)
+    elif isinstance(value, LazySequence):
         yield "["
         for i, item in enumerate(value):
             if i:
                 yield ","
-            yield from iter_script_json(item)
+            yield from _iter_entry(item)
         yield "]"
+    elif isinstance(value, dict) and _holds_lazy(value):
+        yield from _iter_object(sorted(value.items()), iter_script_json)
+    else:
+        yield script_json(value)
+
+
+def _iter_object(items: Iterable[tuple[str, object]], write_value) -> Iterator[str]:
+    yield "{"
+    for i, (key, item) in enumerate(items):
+        yield ("," if i else "") + script_json(key) + ":"
+        yield from write_value(item)
+    yield "}"
+
+
+def _iter_entry(item) -> Iterator[str]:
+    """An entry of a lazy container: streamed only if it is lazy itself."""
+    if isinstance(item, _LAZY):
+        yield from iter_script_json(item)
+    else:
+        yield script_json(item)

@@ -138,7 +138,7 @@ def select(
         edges=edges_among(graph, nodes),
         degree={n: degree[n] for n in nodes},
         total_nodes=total,
-        total_edges=graph.number_of_edges(),
+        total_edges=sum(degree.values()) // 2,
         dropped_by_type=total - n_by_type,
         dropped_by_degree=n_by_type - n_by_degree,
         dropped_by_limit=n_by_degree - len(nodes),
