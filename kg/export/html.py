@@ -159,13 +159,17 @@ def _node_details(data: dict, node_id: str, degree: int) -> dict:
     return d
 
 
+_CLAIM_KEYS = ("paper", "evidence", "rule", "confidence", "value", "metric")
+
+
 def _edge_details(data: dict, etype: str) -> dict:
+    """What the panel shows of an edge; its claims (thousands on a hub edge) are lazy."""
     if etype == MENTIONS:
         return {"type": etype, "count": data.get("count")}
-    claims = [
-        {k: c.get(k) for k in ("paper", "evidence", "rule", "confidence", "value", "metric")}
-        for c in data.get("claims") or []
-    ]
+    raw = data.get("claims") or []
+    if not isinstance(raw, (list, tuple)):
+        raw = list(raw)
+    claims = LazySequence(len(raw), lambda i: {k: raw[i].get(k) for k in _CLAIM_KEYS})
     return {
         "type": etype,
         "claims": claims,
