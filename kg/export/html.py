@@ -21,6 +21,14 @@ positions. Graphs up to :data:`STABILIZE_MAX` drawn nodes are then settled by
 a short physics stabilisation in the browser, after which physics is switched
 off; bigger ones are drawn at the precomputed positions with physics off.
 The same graph and options always give a byte-identical page.
+
+Memory follows what is drawn, not the graph or the page (79 MB for 2,000
+nodes of a 100k-paper graph): the selection keeps one degree per node and
+visits only the drawn nodes' edges, and :func:`write` streams the page. The
+template is rendered with a mark for each JSON block, and the blocks are
+written piece by piece (:mod:`kg.export.html_json`) from lazy containers
+whose entries (panel details, edge options, claims, paper titles) are made
+from the graph as they are written.
 """
 
 from __future__ import annotations
@@ -431,16 +439,19 @@ def iter_html(graph: nx.MultiDiGraph, options: ExportOptions | None = None) -> I
     net.set_template_dir(str(_templates()) + "/", TEMPLATE)
     net.templateEnv.filters["kg_json"] = mark
     net.templateEnv.globals["page"] = page
-    rest = net.generate_html(name=FILENAME)
+    text = net.generate_html(name=FILENAME)
+    start = 0
     for index, value in enumerate(blocks):
-        before, found, rest = rest.partition(_BLOCK_MARK.format(index))
-        if not found or _BLOCK_MARK.format(index) in rest:
+        mark_text = _BLOCK_MARK.format(index)
+        at = text.find(mark_text, start)
+        if at < 0 or text.find(mark_text, at + 1) >= 0:
             raise DataFileError(
-                f"kg/templates/{TEMPLATE}: a JSON block mark is missing or repeated"
+                f"kg/templates/{TEMPLATE}: JSON block mark {index} lost or repeated"
             )
-        yield before
+        yield text[start:at]
         yield from iter_script_json(value)
-    yield rest
+        start = at + len(mark_text)
+    yield text[start:]
 
 
 def render_html(graph: nx.MultiDiGraph, options: ExportOptions | None = None) -> str:

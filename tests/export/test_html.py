@@ -278,6 +278,15 @@ def test_title_is_escaped():
     assert "<title>&lt;b&gt;T&lt;/b&gt; &amp; \ufffd</title>" in page
 
 
+def test_text_like_a_json_block_mark_stays_text():
+    mark = html_export._BLOCK_MARK.format(0)
+    page = html_export.render_html(small_graph(mark), ExportOptions(title=mark))
+    assert mark not in page
+    data = _blocks(page)
+    assert data["kg-data"]["details"]["nodes"]["paper:p1"]["name"] == mark
+    assert len(data["kg-nodes"]) == 10
+
+
 def test_physics_only_settles_small_graphs():
     assert html_export.vis_options(10, 20)["physics"]["enabled"] is True
     big = html_export.vis_options(html_export.STABILIZE_MAX + 1, 20)
