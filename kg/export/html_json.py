@@ -106,20 +106,28 @@ class LazySequence(Sequence):
 _LAZY = (LazyMapping, LazySequence)
 
 
-def _holds_lazy(value: dict) -> bool:
-    """True for a dict with str keys holding a lazy container, at any depth of dicts."""
-    return all(isinstance(k, str) for k in value) and any(
-        isinstance(v, _LAZY) or (isinstance(v, dict) and _holds_lazy(v)) for v in value.values()
-    )
+def _holds_lazy(value) -> bool:
+    """True for a dict (with str keys), list or tuple holding a lazy container at any depth."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) for k in value) and any(
+            map(_is_or_holds_lazy, value.values())
+        )
+    if isinstance(value, (list, tuple)):
+        return any(map(_is_or_holds_lazy, value))
+    return False
+
+
+def _is_or_holds_lazy(value) -> bool:
+    return isinstance(value, _LAZY) or _holds_lazy(value)
 
 
 def iter_script_json(value) -> Iterator[str]:
     """Yield :func:`script_json` of ``value`` in pieces.
 
-    Lazy containers, and dicts holding them, are written one entry at a time
-    (mappings in sorted key order, as ``sort_keys`` does). Every other value,
-    including each entry of a lazy container that is not lazy itself, is one
-    piece.
+    Lazy containers, and dicts and lists holding them, are written one entry
+    at a time (mappings in sorted key order, as ``sort_keys`` does); every
+    other value is one piece. Each entry of a lazy container is made, written
+    and dropped before the next one is made.
 
     >>> v = {"a": LazySequence(2, lambda i: {"n": i}), "b": "</"}
     >>> "".join(iter_script_json(v)) == script_json({"a": [{"n": 0}, {"n": 1}], "b": "</"})
@@ -128,16 +136,13 @@ def iter_script_json(value) -> Iterator[str]:
     if isinstance(value, LazyMapping):
         yield from _iter_object(value.sorted_items(), _iter_entry)
     elif isinstance(value, LazySequence):
-        yield "["
-        for i, item in enumerate(value):
-            if i:
-                yield ","
-            yield from _iter_entry(item)
-        yield "]"
-    elif isinstance(value, dict) and _holds_lazy(value):
+        yield from _iter_array(value, _iter_entry)
+    elif not _holds_lazy(value):
+        yield script_json(value)
+    elif isinstance(value, dict):
         yield from _iter_object(sorted(value.items()), iter_script_json)
     else:
-        yield script_json(value)
+        yield from _iter_array(value, iter_script_json)
 
 
 def _iter_object(items: Iterable[tuple[str, object]], write_value) -> Iterator[str]:
@@ -148,9 +153,27 @@ def _iter_object(items: Iterable[tuple[str, object]], write_value) -> Iterator[s
     yield "}"
 
 
+def _iter_array(items: Iterable, write_item) -> Iterator[str]:
+    yield "["
+    for i, item in enumerate(items):
+        if i:
+            yield ","
+        yield from write_item(item)
+    yield "]"
+
+
 def _iter_entry(item) -> Iterator[str]:
-    """An entry of a lazy container: streamed only if it is lazy itself."""
+    """An entry of a lazy container: one piece unless it is, or holds, a lazy container.
+
+    There are many entries, so instead of searching each one for lazy
+    containers, encoding is tried and only a refusal leads to the search.
+    """
     if isinstance(item, _LAZY):
         yield from iter_script_json(item)
-    else:
-        yield script_json(item)
+        return
+    try:
+        text = script_json(item)
+    except TypeError:
+        yield from iter_script_json(item)
+        return
+    yield text
