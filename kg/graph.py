@@ -20,14 +20,15 @@ Edges (key = edge ``type``)
 
     Every non-``mentions`` edge carries ``claims``: a list, sorted by paper,
     of ``{"paper", "evidence", "rule", "confidence", "value", "metric"}``
-    (one per paper that states it), ``support`` (number of distinct papers)
-    and ``confidence`` (the highest claim confidence).
+    (one per paper that states it: the paper's latest claim), ``support``
+    (number of distinct papers) and ``confidence`` (the highest claim confidence).
 
 Values are ``None`` where unknown; exporters decide how to write them.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
 import networkx as nx
@@ -70,10 +71,12 @@ def add_extraction(graph: nx.MultiDiGraph, ex: Extraction) -> None:
         by_name[ent.name] = ent.id
         if ent.id in graph:
             data = graph.nodes[ent.id]
-            data["aliases"] = sorted(set(data["aliases"]) | set(ent.aliases))
-            data["papers"] = sorted(set(data["papers"]) | {paper.id})
+            new_aliases = [a for a in ent.aliases if a not in data["aliases"]]
+            if new_aliases:
+                data["aliases"] = sorted(set(data["aliases"]).union(new_aliases))
+            _insort_unique(data["papers"], paper.id)
             if ent.introduced:
-                data["introduced_by"] = sorted(set(data["introduced_by"]) | {paper.id})
+                _insort_unique(data["introduced_by"], paper.id)
         else:
             graph.add_node(
                 ent.id,
@@ -103,17 +106,35 @@ def add_extraction(graph: nx.MultiDiGraph, ex: Extraction) -> None:
         _merge_edge(graph, head, tail, rel.type.value, claim, paper.id)
 
 
+def _insort_unique(items: list, value) -> None:
+    """Insert ``value`` into the sorted list ``items`` unless it is there already.
+
+    Binary search keeps merging a paper into an entity seen in many papers
+    cheap (no re-sorting of the whole list for every paper)."""
+    i = bisect.bisect_left(items, value)
+    if i == len(items) or items[i] != value:
+        items.insert(i, value)
+
+
+def _claim_key(claim: dict) -> str:
+    return claim["paper"]
+
+
 def _merge_edge(graph, head, tail, etype, claim, paper_id, count=None):
     if graph.has_edge(head, tail, key=etype):
         data = graph.edges[head, tail, etype]
         if etype == MENTIONS:
             data["count"] = count
             return
-        claims = [c for c in data["claims"] if c["paper"] != paper_id] + [claim]
-        claims.sort(key=lambda c: (c["paper"], c["rule"]))
-        data["claims"] = claims
-        data["support"] = len({c["paper"] for c in claims})
-        data["confidence"] = max(c["confidence"] for c in claims)
+        claims = data["claims"]  # sorted by paper; one claim per paper (the latest)
+        i = bisect.bisect_left(claims, paper_id, key=_claim_key)
+        if i < len(claims) and claims[i]["paper"] == paper_id:
+            claims[i] = claim
+            data["confidence"] = max(c["confidence"] for c in claims)
+        else:
+            claims.insert(i, claim)
+            data["confidence"] = max(data["confidence"], claim["confidence"])
+        data["support"] = len(claims)
         return
     if etype == MENTIONS:
         graph.add_edge(head, tail, key=etype, type=etype, count=count)

@@ -60,3 +60,20 @@ def test_same_paper_twice_does_not_double_claims():
     )
     g = _graph(ex, ex)
     assert g.edges["model:a", "model:b", "outperforms"]["support"] == 1
+
+
+def test_lists_stay_sorted_and_unique_when_papers_arrive_out_of_order():
+    exs = [
+        _paper(
+            pid,
+            [("BERT", EntityType.MODEL, pid == "p5"), ("GLUE", EntityType.BENCHMARK, False)],
+            [("evaluates_on", "BERT", "GLUE")],
+        )
+        for pid in ["p9", "p2", "p5", "p2", "p7"]
+    ]
+    g = _graph(*exs)
+    assert g.nodes["model:bert"]["papers"] == ["p2", "p5", "p7", "p9"]
+    assert g.nodes["model:bert"]["introduced_by"] == ["p5"]
+    edge = g.edges["model:bert", "benchmark:glue", "evaluates_on"]
+    assert [c["paper"] for c in edge["claims"]] == ["p2", "p5", "p7", "p9"]
+    assert edge["support"] == 4
