@@ -24,62 +24,17 @@ from kg.export.nodelink import read_nodelink
 from kg.export.nodelink import write as write_nodelink
 from kg.graph import build_graph
 from kg.link import Linker
-from kg.records import Entity, Extraction, Mention, Paper, Relation
 from kg.records import EntityType as T
-from kg.records import RelationType as R
+from kg.records import Extraction, Paper
+from tests.export import html_graphs
+from tests.export.html_graphs import entity as _entity
 
-PAYLOAD = (
-    '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=2">'
-    ' "><svg onload="window.__pwned=3"> <!-- \u2028\u2029 https://evil.example/x'
-)
-
-
-def _entity(name, etype, introduced=False):
-    return Entity(
-        id="",
-        name=name,
-        type=etype,
-        mentions=(Mention(name, "abstract", 0, len(name)),),
-        aliases=(name,),
-        introduced=introduced,
-    )
+PAYLOAD = html_graphs.SCRIPT_PAYLOAD + " <!-- \u2028\u2029 https://evil.example/x"
 
 
 def small_graph(title="FooNet " + PAYLOAD) -> nx.MultiDiGraph:
     """Two papers, seven entities, every relation type; paper 1 carries the payload."""
-    exs = [
-        Extraction(
-            Paper("p1", title, "We propose FooNet. " + PAYLOAD),
-            (
-                _entity("FooNet", T.MODEL, True),
-                _entity("ImageNet", T.DATASET),
-                _entity("top-1 accuracy", T.METRIC),
-                _entity("ResNet-50", T.MODEL),
-                _entity("image classification", T.TASK),
-            ),
-            (
-                Relation(R.PROPOSES, "PAPER", "FooNet", evidence="We propose FooNet."),
-                Relation(R.EVALUATES_ON, "FooNet", "ImageNet", evidence="On ImageNet " + PAYLOAD),
-                Relation(R.OUTPERFORMS, "FooNet", "ResNet-50", evidence="FooNet beats ResNet-50."),
-                Relation(R.USES_METRIC, "ImageNet", "top-1 accuracy", evidence="top-1 accuracy"),
-            ),
-        ),
-        Extraction(
-            Paper("p2", "BarNet beats ResNet-50", "BarNet with LoRA on GLUE."),
-            (
-                _entity("BarNet", T.MODEL, True),
-                _entity("ResNet-50", T.MODEL),
-                _entity("LoRA", T.METHOD),
-                _entity("GLUE", T.BENCHMARK),
-            ),
-            (
-                Relation(R.PROPOSES, "PAPER", "BarNet"),
-                Relation(R.EVALUATES_ON, "BarNet", "GLUE", evidence="BarNet on GLUE."),
-                Relation(R.OUTPERFORMS, "BarNet", "ResNet-50", evidence="BarNet wins."),
-            ),
-        ),
-    ]
-    return build_graph(Linker().link_all(exs))
+    return html_graphs.small_graph(PAYLOAD, title)
 
 
 def star_graph() -> nx.MultiDiGraph:
