@@ -21,8 +21,17 @@ corpus merges into the same nodes and relationships.
 FalkorDB's Bolt endpoint (used by the tests) differs from Neo4j in ways the
 push detects and works around: it splices parameters into the query text
 unescaped (so strings are pre-escaped for it) and it crashes on statements
-over about 4 KB (so batches are cut by size and a single value that cannot
-fit is shortened, counted in :attr:`PushSummary.truncated`).
+over about 4 KB, so batches are cut by size, and a row too big for one
+statement (an entity in hundreds of papers, a relationship with hundreds of
+claims) is cut into pieces (:func:`split_row`): each piece carries the row's
+scalar values and one index range of all its lists, and is written in its
+own statement. Entity lists are unions and claim lists replace the pieces'
+papers, so the pieces add up to the whole list in the graph's order, and a
+second push of them changes nothing; a paper's ``authors`` are set from the
+first piece and appended by the others (:data:`PAPER_APPEND_QUERY`). Only a
+single string that cannot fit even alone is shortened (ending in "…"),
+counted in :attr:`PushSummary.truncated`. Neo4j gets one row per node or
+relationship, in batches of ``batch_size`` rows.
 """
 
 from __future__ import annotations
@@ -382,6 +391,11 @@ def _union(prop: str) -> str:
 
 
 PAPER_QUERY = f"UNWIND $rows AS row MERGE (n:{PAPER_LABEL} {{id: row.id}}) SET n += row"
+#: Appends the ``authors`` of a later piece of a paper row that was cut (see :func:`split_row`).
+PAPER_APPEND_QUERY = (
+    f"UNWIND $rows AS row MATCH (n:{PAPER_LABEL} {{id: row.id}}) "
+    "SET n.authors = coalesce(n.authors, []) + row.authors"
+)
 
 _ENTITY_LISTS = ("aliases", "papers", "introducedBy")
 
@@ -457,6 +471,9 @@ class Statement:
     what: str
     query: str
     rows: Iterable[dict]  #: a :class:`Rows` (or any re-iterable sized collection)
+    #: The query of the later pieces of a row cut by :func:`split_row` (they carry only
+    #: ``id`` and the lists); ``None``: the pieces run ``query`` too (its lists merge).
+    append_query: str | None = None
 
 
 def _node_rows(graph: nx.MultiDiGraph, label: str) -> Iterator[dict]:
@@ -486,8 +503,9 @@ def statements(graph: nx.MultiDiGraph) -> list[Statement]:
         if label == ENTITY_LABEL or not labels.get(label):
             continue
         query = PAPER_QUERY if label == PAPER_LABEL else entity_query(label)
+        append = PAPER_APPEND_QUERY if label == PAPER_LABEL else None
         rows = Rows(functools.partial(_node_rows, graph, label), labels[label])
-        out.append(Statement("node", label, query, rows))
+        out.append(Statement("node", label, query, rows, append))
     for group in relationship_groups(graph):
         if group.rtype == "MENTIONS":
             query, make = mentions_query(), _mention_rows
@@ -546,6 +564,67 @@ def _shorten(row: dict, budget: int) -> int:
             container[key] = container[key][:keep] + "\u2026"
             shortened.add((id(container), key))
     return len(shortened)
+
+
+def _item_size(lists: dict[str, list], i: int) -> int:
+    """Bytes that index ``i`` of every list adds to a row (see :func:`_size`)."""
+    return sum(_size(v[i]) + 2 for v in lists.values() if i < len(v))
+
+
+def split_row(row: dict, budget: int, lean: bool = False) -> tuple[list[dict], int]:
+    """Cut ``row`` into pieces of at most ``budget`` bytes (see :func:`_size`).
+
+    Every piece has the row's scalar values and the items ``[a:b]`` of each of
+    its lists, for consecutive index ranges (parallel claim lists stay
+    aligned); in order, the pieces' lists add up to the row's lists. With
+    ``lean``, the pieces after the first keep only ``id`` of the scalars.
+    Strings are shortened (ending in "…") only where one index of the lists
+    cannot fit beside the scalars, or the scalars alone cannot fit.
+
+    Returns ``(pieces, shortened)``: the pieces (one, unchanged, when the row
+    fits) and how many values were shortened. Raises ``ValueError`` when even
+    shortened values cannot fit.
+
+    Examples
+    --------
+    >>> pieces, cut = split_row({"id": "a", "papers": ["p1", "p2", "p3"]}, 36)
+    >>> [p["papers"] for p in pieces], cut
+    ([['p1', 'p2'], ['p3']], 0)
+    """
+    if _size(row) <= budget:
+        return [row], 0
+    base = {k: v for k, v in row.items() if not isinstance(v, list)}
+    lists = {k: list(v) for k, v in row.items() if isinstance(v, list)}
+    length = max((len(v) for v in lists.values()), default=0)
+    shortened: set = set()
+    for i in range(max(length, 1)):
+        empty = {**base, **dict.fromkeys(lists, ())}
+        if _size(empty) + _item_size(lists, i) <= budget:
+            continue
+        probe = {**base, **{k: v[i : i + 1] for k, v in lists.items()}}
+        _shorten(probe, budget)
+        shortened.update(k for k in base if probe[k] != base[k])
+        base = {k: probe[k] for k in base}
+        for key, values in lists.items():
+            if i < len(values) and probe[key][0] != values[i]:
+                shortened.add((key, i))
+                values[i] = probe[key][0]
+    head = base
+    tail = {k: base[k] for k in ("id",) if k in base} if lean else base
+    pieces: list[dict] = []
+    start = 0
+    while start < length or not pieces:
+        scalars = tail if pieces else head
+        used = _size({**scalars, **dict.fromkeys(lists, ())})
+        end = start
+        while end < length and used + _item_size(lists, end) <= budget:
+            used += _item_size(lists, end)
+            end += 1
+        if end == start and start < length:  # pragma: no cover - shortened to fit above
+            raise ValueError("row does not fit the server's statement limit")
+        pieces.append({**scalars, **{k: v[start:end] for k, v in lists.items()}})
+        start = end
+    return pieces, len(shortened)
 
 
 def batches(rows: Iterable[dict], batch_size: int, budget: int | None = None):
@@ -612,45 +691,74 @@ def write_statements(
     progress: Callable[[int, int], None] | None = None,
 ) -> PushSummary:
     """Run each statement over its rows in batches (one transaction per batch),
-    adding what was written to ``summary``."""
+    adding what was written to ``summary``. On FalkorDB, batches are cut by
+    size too and a row too big for one statement is written in pieces
+    (:func:`split_row`), each in its own transaction, in order."""
     total = sum(len(s.rows) for s in work)
     done = 0
     for stmt in work:
-        budget = None
-        rows: Iterable[dict] = stmt.rows
-        if session.server == FALKORDB:
-            budget = FALKORDB_STATEMENT_LIMIT - len(stmt.query.encode()) - _FALKORDB_MARGIN
-            rows = (_fit(row, budget, summary) for row in rows)
         sent = 0
-        for batch in batches(rows, batch_size, budget):
-            counters = _run(
-                session, f"writing {stmt.what}", session.write, stmt.query, {"rows": batch}
-            )
+        for query, batch, rows in _writes(session, stmt, batch_size, summary):
+            counters = _run(session, f"writing {stmt.what}", session.write, query, {"rows": batch})
             summary.batches += 1
             summary.nodes_created += counters["nodes_created"]
             summary.relationships_created += counters["relationships_created"]
             summary.properties_set += counters["properties_set"]
-            sent += len(batch)
-            done += len(batch)
-            if progress is not None:
+            sent += rows
+            done += rows
+            if progress is not None and rows:
                 progress(done, total)
         counts = summary.nodes if stmt.kind == "node" else summary.relationships
         counts[stmt.what] = counts.get(stmt.what, 0) + sent
     return summary
 
 
-def _fit(row: dict, budget: int, summary: PushSummary) -> dict:
+def _writes(
+    session: BoltSession, stmt: Statement, batch_size: int, summary: PushSummary
+) -> Iterator[tuple[str, list[dict], int]]:
+    """Yield ``(query, rows of one batch, how many graph rows it completes)``."""
+    if session.server != FALKORDB:
+        for batch in batches(stmt.rows, batch_size):
+            yield stmt.query, batch, len(batch)
+        return
+    queries = [stmt.query] + ([stmt.append_query] if stmt.append_query else [])
+    budget = FALKORDB_STATEMENT_LIMIT - max(len(q.encode()) for q in queries) - _FALKORDB_MARGIN
+    batch: list[dict] = []
+    used = 0
+    for row in stmt.rows:
+        pieces = _fit(row, budget, summary, lean=stmt.append_query is not None)
+        if len(pieces) > 1:  # written alone, in order, after the rows before it
+            if batch:
+                yield stmt.query, batch, len(batch)
+                batch, used = [], 0
+            yield stmt.query, pieces[:1], 0
+            for piece in pieces[1:-1]:
+                yield stmt.append_query or stmt.query, [piece], 0
+            yield stmt.append_query or stmt.query, pieces[-1:], 1
+            continue
+        size = _size(pieces[0]) + 2
+        if batch and (len(batch) >= batch_size or used + size > budget):
+            yield stmt.query, batch, len(batch)
+            batch, used = [], 0
+        batch.append(pieces[0])
+        used += size
+    if batch:
+        yield stmt.query, batch, len(batch)
+
+
+def _fit(row: dict, budget: int, summary: PushSummary, lean: bool = False) -> list[dict]:
+    """The pieces of ``row`` for one FalkorDB statement each (see :func:`split_row`)."""
     if _size(row) + 2 <= budget:
-        return row
-    row = {k: list(v) if isinstance(v, list) else v for k, v in row.items()}
+        return [row]
     try:
-        summary.truncated += _shorten(row, budget - 2)
+        pieces, shortened = split_row(row, budget - 2, lean)
     except ValueError as exc:
         raise ExportError(
             f"a row of {len(row)} values cannot fit {summary.server}'s statement limit; "
             "push to Neo4j instead"
         ) from exc
-    return row
+    summary.truncated += shortened
+    return pieces
 
 
 def _run(session: BoltSession, what: str, fn, *args):
