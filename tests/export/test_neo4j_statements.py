@@ -186,3 +186,131 @@ def test_push_memory_does_not_grow_with_the_graph(server):
     assert sum(summary.nodes.values()) == graph.number_of_nodes()
     assert sum(summary.relationships.values()) == graph.number_of_edges()
     assert peak < 1_500_000, f"peak {peak} bytes"
+
+
+# --- rows too big for one FalkorDB statement --------------------------------------------
+
+
+def _popular_row(papers: int) -> dict:
+    return {
+        "id": "model:popular",
+        "name": "Popular",
+        "type": "MODEL",
+        "aliases": ["Popular", "Popular-1"],
+        "papers": [f"p{i:05d}" for i in range(papers)],
+        "introducedBy": ["p00000"],
+        "paperCount": papers,
+    }
+
+
+@pytest.mark.parametrize("papers", [0, 1, 200, 2000])
+def test_split_row_pieces_fit_and_add_up_to_the_row(papers):
+    row = _popular_row(papers)
+    pieces, shortened = neo4j_bolt.split_row(row, 1000)
+    assert shortened == 0
+    assert all(neo4j_bolt._size(p) <= 1000 for p in pieces)
+    for key, value in row.items():
+        if isinstance(value, list):
+            assert [x for p in pieces for x in p[key]] == value
+        else:
+            assert all(p[key] == value for p in pieces)
+    assert (len(pieces) == 1) == (neo4j_bolt._size(row) <= 1000)
+    assert len(pieces) >= neo4j_bolt._size(row) // 1000
+
+
+def test_split_row_keeps_parallel_claim_lists_aligned():
+    row = {"start": "a", "end": "b"} | {
+        k: [f"{k}:{i}:" + "x" * (i % 5 * 20) for i in range(500)] for k in CLAIM_LISTS
+    }
+    pieces, _ = neo4j_bolt.split_row(row, 1500)
+    assert len(pieces) > 10
+    for piece in pieces:
+        assert (piece["start"], piece["end"]) == ("a", "b")
+        indexes = {k: [x.split(":")[1] for x in piece[k]] for k in CLAIM_LISTS}
+        assert len({tuple(v) for v in indexes.values()}) == 1
+
+
+def test_split_row_lean_pieces_keep_only_the_id_after_the_first():
+    row = {"id": "paper:1", "title": "T" * 300, "authors": [f"Author {i}" for i in range(300)]}
+    pieces, _ = neo4j_bolt.split_row(row, 1000, lean=True)
+    assert pieces[0]["title"] == row["title"]
+    assert all(set(p) == {"id", "authors"} for p in pieces[1:])
+    assert [a for p in pieces for a in p["authors"]] == row["authors"]
+
+
+def test_split_row_shortens_only_strings_that_cannot_fit_alone():
+    row = {"start": "a", "end": "b", "papers": ["p1", "p2"], "evidence": ["e" * 5000, "short"]}
+    pieces, shortened = neo4j_bolt.split_row(row, 1000)
+    assert shortened == 1
+    evidence = [e for p in pieces for e in p["evidence"]]
+    assert evidence[1] == "short"
+    assert evidence[0].endswith("\u2026") and len(evidence[0]) < 1000
+    assert [x for p in pieces for x in p["papers"]] == ["p1", "p2"]
+
+
+class _RecordingSession(_CountingSession):
+    """Keeps every (query, rows) written."""
+
+    def __init__(self, server):
+        super().__init__(server)
+        self.writes = []
+
+    def write(self, query, params):
+        self.writes.append((query, params["rows"]))
+        return super().write(query, params)
+
+
+def _popular_graph():
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    papers = [f"p{i:04d}" for i in range(2000)]
+    for pid in papers[:3]:
+        graph.add_node(f"paper:{pid}", kind="Paper", paper_id=pid, title=pid, authors=[])
+    graph.add_node("model:a", kind="Model", type="MODEL", name="A", aliases=["A"], papers=papers)
+    graph.add_node("model:b", kind="Model", type="MODEL", name="B", aliases=["B"], papers=["p1"])
+    return graph
+
+
+def test_falkordb_writes_a_long_row_in_pieces_alone_and_in_order():
+    session = _RecordingSession(neo4j_bolt.FALKORDB)
+    summary = neo4j_bolt.PushSummary(uri="bolt://test", server=neo4j_bolt.FALKORDB)
+    seen = []
+    work = neo4j_bolt.statements(_popular_graph())
+    neo4j_bolt.write_statements(session, work, 1000, summary, lambda d, t: seen.append(d))
+    models = [rows for query, rows in session.writes if ":Model" in query]
+    pieces = [rows[0] for rows in models if rows[0]["id"] == "model:a"]
+    assert len(pieces) > 5 and all(len(rows) == 1 for rows in models[: len(pieces)])
+    assert [p for piece in pieces for p in piece["papers"]] == _popular_graph().nodes["model:a"][
+        "papers"
+    ]
+    assert summary.nodes == {"Paper": 3, "Model": 2} and summary.truncated == 0
+    assert seen[-1] == 5 and seen == sorted(set(seen))
+    for query, rows in session.writes:
+        escaped = neo4j_bolt._escape_falkordb({"rows": rows})
+        assert len(query.encode()) + neo4j_bolt._size(escaped) < neo4j_bolt.FALKORDB_STATEMENT_LIMIT
+
+
+def test_neo4j_gets_one_row_per_node_in_batches_of_batch_size():
+    session = _RecordingSession(neo4j_bolt.NEO4J)
+    summary = neo4j_bolt.PushSummary(uri="bolt://test")
+    neo4j_bolt.write_statements(session, neo4j_bolt.statements(_popular_graph()), 1000, summary)
+    models = [rows for query, rows in session.writes if ":Model" in query]
+    assert [len(rows) for rows in models] == [2]
+    assert len(models[0][0]["papers"]) == 2000
+
+
+def test_paper_pieces_after_the_first_append_authors():
+    graph = _popular_graph()
+    graph.nodes["paper:p0000"]["authors"] = [f"Author {i} O'Neil" for i in range(400)]
+    session = _RecordingSession(neo4j_bolt.FALKORDB)
+    summary = neo4j_bolt.PushSummary(uri="bolt://test", server=neo4j_bolt.FALKORDB)
+    neo4j_bolt.write_statements(session, neo4j_bolt.statements(graph), 1000, summary)
+    papers = [(q, rows) for q, rows in session.writes if ":Paper" in q]
+    assert papers[0][0] == neo4j_bolt.PAPER_QUERY
+    appended = [rows[0] for q, rows in papers if q == neo4j_bolt.PAPER_APPEND_QUERY]
+    assert appended and all(set(r) == {"id", "authors"} for r in appended)
+    authors = [
+        a for q, rows in papers for r in rows if r["id"] == "paper:p0000" for a in r["authors"]
+    ]
+    assert authors == graph.nodes["paper:p0000"]["authors"]
