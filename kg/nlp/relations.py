@@ -52,6 +52,46 @@ def _modifies_generic(text: str, end: int) -> bool:
 _WHERE_RE = re.compile(r"\s(?:on|in|across|at|for|using|under|with|while)\s", re.IGNORECASE)
 _CLAUSE_END_RE = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bhowever\b", re.IGNORECASE)
 _COORD_RE = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+&\s+|\s+as well as\s+)$")
+# "outperforms them", "beats all of them", "surpasses these baselines": an anaphor.
+_ANAPHOR_RE = re.compile(
+    r"\s+(?:them(?! on\b)|(?:all|each|both|most)(?: of)? (?:them|these|those)|"
+    r"(?:all |both )?(?:these|those|such) (?:baselines|methods|models|approaches|systems))\b"
+)
+_ANAPHOR_WORD_RE = re.compile(r"\b(?:them|these|those)\b")
+# "accuracy on D", "the CIDEr score on D": the dataset a metric is reported on.
+_CONJUNCT_RE = re.compile(r",|\band\b")
+_METRIC_ON_RE = re.compile(r"\s+(?:scores?\s+|values?\s+)?on\s+(?:the\s+)?$")
+
+
+def antecedents(mentions: list, before: int, heads: list[str]) -> list[str]:
+    """Models/methods an anaphoric "them" after ``before`` refers to: those named
+    before it (in the sentence, else the previous one), except the heads."""
+    return list(dict.fromkeys(x[2] for x in mentions if x[1] <= before and x[2] not in heads))
+
+
+def metric_attachments(text: str, metrics: list, db: list) -> dict[tuple, tuple]:
+    """Metric mention -> the dataset/benchmark mention it is reported "on" right
+    after it ("accuracy on ScienceQA and the CIDEr score on COCO": each its own)."""
+    out = {}
+    for x in metrics:
+        nxt = next((d for d in db if d[0] >= x[1]), None)
+        if nxt is not None and _METRIC_ON_RE.match(text[x[1] : nxt[0]]):
+            out[x] = nxt
+    return out
+
+
+def metric_datasets(text: str, x: tuple, db_heads: list, attached: dict[tuple, tuple]) -> list:
+    """The dataset/benchmark mentions of a clause a metric goes with: not those
+    reported "on" with another metric and, when it has its own "on D", none in an
+    earlier conjunct ("the LongBench score ... and lowers perplexity on PG-19")."""
+    taken = {d for m, d in attached.items() if m != x}
+    own = attached.get(x)
+    return [
+        d
+        for d in db_heads
+        if d not in taken
+        and (own is None or d[0] >= own[0] or not _CONJUNCT_RE.search(text, d[1], x[0]))
+    ]
 
 
 #: Confidence of each rule: its precision on the development gold, rounded down
@@ -396,7 +436,7 @@ def find_relations(
     low = fold_case(text)
     value_re = res.trigger_regex("value")
     named = {k: _named(g, text) for k, g in groups.items()}
-    for sent in sentences:
+    for i, sent in enumerate(sentences):
         lo, hi = sent
         if title_end and hi <= title_end:
             continue  # the title states no results
@@ -411,7 +451,10 @@ def find_relations(
         has_eval = bool((db or metrics) and eval_re.search(low, lo, hi))
         metric_name = groups[metrics[0][2]].name if metrics else None
         # outperforms
-        outs = list(out_re.finditer(low, lo, hi)) if len(mm) > 1 or (mm and own_mm) else []
+        anaphor = mm and _ANAPHOR_WORD_RE.search(low, lo, hi)
+        outs = (
+            list(out_re.finditer(low, lo, hi)) if len(mm) > 1 or (mm and own_mm) or anaphor else []
+        )
         negs = [(m.start(), m.end()) for m in neg_re.finditer(low, lo, hi)] if outs else []
         for m in outs:
             if any(s <= m.start() < e for s, e in negs):
@@ -435,6 +478,17 @@ def find_relations(
                 where = _WHERE_RE.search(text, tails[0][1], stop)
                 stop = where.start() if where else stop
             tails = [x[2] for x in tails if x[1] <= stop]
+            if not tails and _ANAPHOR_RE.match(low, m.end()):  # "X outperforms them"
+                if own_mm and _SUBJECT_RE.search(text, lo, m.start()):
+                    heads = own_mm  # "it performs comparably to A and B ... outperforms them"
+                tails = antecedents(mm, m.start(), heads)
+                if not tails and i and sentences[i - 1][0] >= title_end:
+                    prev = [
+                        x
+                        for x in _in(mentions, *sentences[i - 1])
+                        if named[x[2]] and groups[x[2]].type in MM
+                    ]
+                    tails = antecedents(prev, hi, heads)
             value = _pick_value(text, m.start(), stop, value_re)
             rule = res.trigger_id("outperforms", text, m.start())
             for h in heads:
@@ -478,12 +532,15 @@ def find_relations(
         # uses_metric: the models, methods, datasets of the metric's clause (of the
         # sentence when the clause has none); its value only from that clause.
         clauses = _clauses(text, lo, hi) if metrics else []
+        attached = metric_attachments(text, metrics, db) if len(metrics) > 1 or db else {}
         for x in metrics:
             clo, chi = next(((a, b) for a, b in clauses if a <= x[0] < b), (lo, hi))
-            heads = [y[2] for y in typed if y[3] in MM | DB and clo <= y[0] < chi]
-            if not heads:
+            in_clause = [y for y in typed if clo <= y[0] < chi]
+            if not any(y[3] in MM | DB for y in in_clause):
                 clo, chi = lo, hi
-                heads = [y[2] for y in typed if y[3] in MM | DB]
+                in_clause = typed
+            dbs = metric_datasets(text, x, [y for y in in_clause if y[3] in DB], attached)
+            heads = [y[2] for y in in_clause if y[3] in MM or y in dbs]
             if has_eval and (not heads or _SUBJECT_RE.search(text, clo, chi)):
                 heads = list(dict.fromkeys(heads + own_mm))
             value = metric_value(text, x[0], x[1], clo, chi)

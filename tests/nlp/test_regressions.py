@@ -430,3 +430,65 @@ def test_email_addresses_are_not_names(word):
 def test_hyperparameters_are_not_metrics(kg_nlp):
     ex = run(kg_nlp, "Training", "We use a learning rate of 0.001 and a dropout rate of 0.1.")
     assert not any(e.type.value == "METRIC" for e in ex.entities)
+
+
+def test_outperforms_them_refers_to_the_models_of_the_previous_sentence(kg_nlp):
+    # "We compare X with A, B and C ... X outperforms them" gave no outperforms.
+    ex = run(
+        kg_nlp,
+        "Prototype Drift",
+        "We compare QuillFix with EWC, LwF and PASS on TinyImageNet. "
+        "QuillFix outperforms them by 3 points.",
+    )
+    got = rels(ex)
+    for tail in ("EWC", "LwF", "PASS"):
+        assert ("outperforms", "QuillFix", tail) in got
+
+
+def test_outperforms_them_after_it_is_the_papers_own_proposal(kg_nlp):
+    # "it performs comparably to A and B ... and outperforms them" made B outperform A.
+    ex = run(
+        kg_nlp,
+        "Zentra: Efficient Encoders",
+        "We propose Zentra, a new encoder. It performs comparably to RoBERTa and XLNet "
+        "with less compute and outperforms them at equal compute.",
+    )
+    got = rels(ex)
+    assert ("outperforms", "Zentra", "RoBERTa") in got
+    assert ("outperforms", "Zentra", "XLNet") in got
+    assert ("outperforms", "XLNet", "RoBERTa") not in got
+
+
+def test_each_metric_pairs_with_the_dataset_it_is_reported_on(kg_nlp):
+    # "accuracy on ScienceQA and the CIDEr score on COCO" paired every metric with both.
+    ex = run(
+        kg_nlp,
+        "Visual Token Quantization",
+        "We propose QuantVis, a compression method. QuantVis keeps 99% of the accuracy "
+        "on ScienceQA and the CIDEr score on NoCaps.",
+    )
+    got = rels(ex)
+    assert ("uses_metric", "ScienceQA", "accuracy") in got
+    assert ("uses_metric", "NoCaps", "CIDEr") in got
+    assert ("uses_metric", "ScienceQA", "CIDEr") not in got
+    assert ("uses_metric", "NoCaps", "accuracy") not in got
+
+
+def test_a_metric_on_a_dataset_is_not_paired_with_an_earlier_conjunct(kg_nlp):
+    # "improves the LongBench score ... and lowers perplexity on PG-19" paired LongBench
+    # with perplexity; with no conjunction in between the earlier one still counts.
+    ex = run(
+        kg_nlp,
+        "Sparse Routing",
+        "We propose RouteQ, a sparse attention method. RouteQ improves the average "
+        "LongBench score from 41.2 to 44.8 and lowers perplexity on PG-19.",
+    )
+    got = rels(ex)
+    assert ("uses_metric", "PG-19", "perplexity") in got
+    assert ("uses_metric", "LongBench", "perplexity") not in got
+    ex = run(
+        kg_nlp,
+        "Data",
+        "We release WebPile. WebPile enables training a 7B model to 64% accuracy on MMLU.",
+    )
+    assert ("uses_metric", "WebPile", "accuracy") in rels(ex)
