@@ -335,11 +335,11 @@ _NOT_ON_RE = re.compile(
 )
 
 
-def _eval_tails(text: str, lo: int, db: list, metrics: list = ()) -> list:
+def _eval_tails(text: str, lo: int, db: list, metrics: list = ()) -> tuple[list, list]:
     """Datasets/benchmarks of a sentence that results are reported on: after "on",
     "across", "in"... (not "based on"), listed right after such a one, or naming
     the metric that follows ("the AlpacaEval 2 win rate"). Training data ("fine-tuned
-    on D") only when the sentence names no other."""
+    on D") only when the sentence names no other. Returns (tails, training data)."""
     tails, trained, prev_end = [], [], None
     metric_starts = {m[0] for m in metrics}
     for x in db:
@@ -356,7 +356,7 @@ def _eval_tails(text: str, lo: int, db: list, metrics: list = ()) -> list:
         ):
             tails.append(x)
             prev_end = x[1]
-    return tails or trained
+    return (tails, trained) if tails else (trained, [])
 
 
 _TRAIN_VERB_RE = re.compile(
@@ -478,7 +478,7 @@ def find_relations(
                 where = _WHERE_RE.search(text, tails[0][1], stop)
                 stop = where.start() if where else stop
             tails = [x[2] for x in tails if x[1] <= stop]
-            if not tails and _ANAPHOR_RE.match(low, m.end()):  # "X outperforms them"
+            if _ANAPHOR_RE.match(low, m.end()):  # "X outperforms them" (not what follows)
                 if own_mm and _SUBJECT_RE.search(text, lo, m.start()):
                     heads = own_mm  # "it performs comparably to A and B ... outperforms them"
                 tails = antecedents(mm, m.start(), heads)
@@ -507,7 +507,8 @@ def find_relations(
                             )
                         )
         # evaluates_on
-        tails = _eval_tails(text, lo, db, metrics) if has_eval else []
+        tails, trained = _eval_tails(text, lo, db, metrics) if has_eval else ([], [])
+        train_keys = {x[2] for x in trained}
         if tails:
             heads = [
                 x[2]
@@ -540,6 +541,8 @@ def find_relations(
                 clo, chi = lo, hi
                 in_clause = typed
             dbs = metric_datasets(text, x, [y for y in in_clause if y[3] in DB], attached)
+            # not the training data of "trained on facts from D, X is tested on E"
+            dbs = [y for y in dbs if y[2] not in train_keys]
             heads = [y[2] for y in in_clause if y[3] in MM or y in dbs]
             if has_eval and (not heads or _SUBJECT_RE.search(text, clo, chi)):
                 heads = list(dict.fromkeys(heads + own_mm))

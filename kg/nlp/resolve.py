@@ -330,15 +330,27 @@ def title_type(text: str, title_end: int, cue_nouns) -> EntityType | None:
 # items ("X, Y and "; a two-word item is capitalised, "Amazon Beauty" but not
 # "outperforms Medusa"), ending where the name starts; matched on the reversed
 # window (a match at the start is much cheaper than a search anchored at the end).
+# "extracted/collected/... from" is data context too; "such as" after a cue noun
+# ("methods such as X") gives that noun's type instead (group "cue", reversed).
 _ON_CONTEXT_REVERSED_RE = re.compile(
     r"(?:\s+(?i:,|dna ,?|ro ,?)(?:[\w^@+.\-]*[A-Z] [\w^@+.\-]*[A-Z]|[\w^@+.\-]+)){0,8}"
-    r"(?i:\s+eht)?[\s,:]+(?i:no|ssorca|gnidulcni|sa hcus|s?tesatad|s?kramhcneb)\b"
+    r"(?i:\s+eht)?[\s,:]+(?i:no|ssorca|gnidulcni|sa hcus(?:\s+(?P<cue>[a-z]+))?|s?tesatad|"
+    r"s?kramhcneb|morf\s+(?:detcartxe|detcelloc|delpmas|nward|denim|delwarc|decruos|"
+    r"devired|detaruc))\b"
 )
 
 
-def _on_context(text: str, start: int) -> bool:
-    """Whether the name at ``start`` is listed after "on", "across", "such as"..."""
-    return bool(_ON_CONTEXT_REVERSED_RE.match(text[max(0, start - 160) : start][::-1]))
+def context_type(text: str, start: int, cue_nouns) -> EntityType | None:
+    """The type a listing context gives the name at ``start``: DATASET after "on",
+    "across", "such as", "extracted from"...; the cue noun's model/method type after
+    "methods such as", "retrievers such as"."""
+    m = _ON_CONTEXT_REVERSED_RE.match(text[max(0, start - 160) : start][::-1])
+    if not m:
+        return None
+    cue = cue_nouns.get(m.group("cue")[::-1].lower()) if m.group("cue") else None
+    if cue in (EntityType.MODEL, EntityType.METHOD):
+        return cue
+    return EntityType.DATASET
 
 
 _APPOSITION_RE = re.compile(
@@ -396,8 +408,9 @@ def type_groups(
                 g.votes[cue] += W_CUE
             if s == 0 and t_type is not None and text[e : e + 3].strip().startswith(":"):
                 g.votes[t_type] += W_TITLE
-            if not g.introduced and _on_context(text, s):
-                g.votes[EntityType.DATASET] += W_CONTEXT
+            ctx = None if g.introduced else context_type(text, s, res.cue_nouns)
+            if ctx is not None:
+                g.votes[ctx] += W_CONTEXT
         for surface in set(surfaces):
             st = suffix_type(surface, res.affixes)
             if st is not None:

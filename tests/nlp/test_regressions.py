@@ -492,3 +492,40 @@ def test_a_metric_on_a_dataset_is_not_paired_with_an_earlier_conjunct(kg_nlp):
         "We release WebPile. WebPile enables training a 7B model to 64% accuracy on MMLU.",
     )
     assert ("uses_metric", "WebPile", "accuracy") in rels(ex)
+
+
+def test_outperforms_them_ignores_a_name_later_in_the_sentence(kg_nlp):
+    # "X outperforms them ..., and it narrows the gap to methods such as Y" gave X > Y.
+    ex = run(
+        kg_nlp,
+        "Drift",
+        "We compare QuillFix with EWC and LwF on TinyImageNet. QuillFix outperforms them "
+        "by 3 points, and it narrows the gap to replay-based methods such as iCaRL.",
+    )
+    got = rels(ex)
+    assert ("outperforms", "QuillFix", "EWC") in got
+    assert ("outperforms", "QuillFix", "iCaRL") not in got
+
+
+def test_methods_such_as_x_is_a_method_not_a_dataset(kg_nlp):
+    # "such as" voted DATASET even after "methods"/"retrievers".
+    ex = run(
+        kg_nlp,
+        "Replay",
+        "Our results on TinyImageNet narrow the gap to replay-based methods such as QarLo.",
+    )
+    assert types(ex)["QarLo"] == "METHOD"
+
+
+def test_data_extracted_from_a_name_is_a_dataset_and_not_a_metric_head(kg_nlp):
+    # "Trained on facts extracted from ICEWS" typed ICEWS a METHOD and paired it with MRR.
+    ex = run(
+        kg_nlp,
+        "Temporal Graphs",
+        "We propose ChronoQ, a temporal model. Trained on facts extracted from Polnet, ChronoQ "
+        "is evaluated on Polnet14 and Polnet18, where it improves MRR over TTransE.",
+    )
+    assert types(ex)["Polnet"] == "DATASET"
+    got = rels(ex)
+    assert ("uses_metric", "Polnet14", "MRR") in got
+    assert ("uses_metric", "Polnet", "MRR") not in got
