@@ -435,14 +435,18 @@ def is_descriptive(long_form: str) -> bool:
 
 @lru_cache(maxsize=1 << 14)
 def suffix_type(name: str, affixes: tuple[tuple[str, str, EntityType], ...]) -> EntityType | None:
-    """Type evidence from the spelling of a name ("SEED-Bench-2" -> BENCHMARK)."""
+    """Type evidence from the spelling of a name ("SEED-Bench-2" -> BENCHMARK); a
+    parameter count makes a model ("xLAM-2-8B", "Qwen3 0.5B")."""
     core = re.sub(r"[-\s]?(?:v?\d+(?:\.\d+)*[BMK]?)$", "", name) or name
     for kind, affix, etype in affixes:
         if kind == "suffix" and core.endswith(affix) and len(core) > len(affix):
             return etype
         if kind == "stem" and affix in name and name != affix:
             return etype
-    return None
+    return EntityType.MODEL if _PARAMS_RE.search(name) else None
+
+
+_PARAMS_RE = re.compile(r"\w[-\s]\d+(?:\.\d+)?B$")
 
 
 _NEXT_WORDS_RE = re.compile(r"[\s-]*([A-Za-z]+)(?:\s+([A-Za-z]+))?")

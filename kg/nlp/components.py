@@ -153,6 +153,25 @@ def plural_variants(surfaces: tuple[str, ...]) -> list[str]:
     return out
 
 
+def variant_bounds(
+    text: str, start: int, end: int, etype: EntityType, affixes: tuple
+) -> tuple[int, int]:
+    """A known name widened over a variant word of ``name_affixes.tsv`` ("prefix"
+    before it, "part" after it, same type): "Split CIFAR-100", "COCO Captions"."""
+    for kind, word, wtype in affixes:
+        if wtype is not etype:
+            continue
+        if kind == "prefix" and text.endswith(word + " ", 0, start):
+            before = start - len(word) - 1
+            if before == 0 or not text[before - 1].isalnum():
+                start = before
+        elif kind == "part" and text.startswith(" " + word, end):
+            after = end + len(word) + 1
+            if after == len(text) or not text[after].isalnum():
+                end = after
+    return start, end
+
+
 class Gazetteer(RuleComponent):
     """Known entities with a PhraseMatcher; writes ``doc.spans["kg_gazetteer"]``.
 
@@ -186,6 +205,12 @@ class Gazetteer(RuleComponent):
                 if longer != end_char:  # "Llama 3 8B" is another model than "Llama 3"
                     end = bisect_left(starts, longer)
                     canonical = text[starts[start] : ends[end - 1]]
+            variant = variant_bounds(
+                text, starts[start], ends[end - 1], entry.type, self.res.affixes
+            )
+            if variant != (starts[start], ends[end - 1]):  # "Split CIFAR-100", "COCO Captions"
+                start, end = bisect_left(starts, variant[0]), bisect_left(starts, variant[1])
+                canonical = text[variant[0] : variant[1]]
             spans.append(
                 Span(doc, start, end, label=entry.type.value, kb_id=canonical, span_id="gaz")
             )

@@ -55,7 +55,7 @@ TRIGGER_KINDS = frozenset(
     {"proposes", "named", "novelty", "evaluates_on", "outperforms", "negation", "value", "result"}
 )
 _FLAGS = frozenset({"cs"})
-_AFFIX_KINDS = frozenset({"suffix", "stem"})
+_AFFIX_KINDS = frozenset({"suffix", "stem", "prefix", "part"})
 
 
 @dataclass(frozen=True)
@@ -248,7 +248,7 @@ def read_affixes(path: Path) -> tuple[tuple[str, str, EntityType], ...]:
     for where, (kind, affix, etype) in read_table(path, 3):
         try:
             if kind not in _AFFIX_KINDS:
-                raise ValueError(f"kind must be suffix or stem, got {kind!r}")
+                raise ValueError(f"kind must be suffix, stem, prefix or part, got {kind!r}")
             rows.append((kind, affix, _etype(etype)))
         except ValueError as exc:
             errors.append(f"{where}: {exc}")

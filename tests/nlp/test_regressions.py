@@ -529,3 +529,28 @@ def test_data_extracted_from_a_name_is_a_dataset_and_not_a_metric_head(kg_nlp):
     got = rels(ex)
     assert ("uses_metric", "Polnet14", "MRR") in got
     assert ("uses_metric", "Polnet", "MRR") not in got
+
+
+def test_dataset_variants_keep_their_prefix_and_part_words(kg_nlp):
+    # "Split CIFAR-100" was found as CIFAR-100, "COCO Captions" as COCO.
+    ex = run(
+        kg_nlp,
+        "Continual Captioning",
+        "We evaluate on Split CIFAR-100 and Permuted MNIST, and on COCO Captions with CIDEr.",
+    )
+    got = types(ex)
+    for name in ("Split CIFAR-100", "Permuted MNIST", "COCO Captions"):
+        assert got.get(name) == "DATASET", got
+    assert "CIFAR-100" not in got and "COCO" not in got
+
+
+def test_parameter_count_makes_an_unknown_name_a_model(kg_nlp):
+    # "ToolForge-8B ... outperforming xLAM-2-8B" typed both as METHOD.
+    ex = run(
+        kg_nlp,
+        "Tool Agents",
+        "We introduce ToolSmith, a pipeline for synthetic trajectories. Fine-tuning on its "
+        "data yields ToolSmith-8B, which outperforms xLAM-2-8B on BFCL.",
+    )
+    assert types(ex)["xLAM-2-8B"] == "MODEL"
+    assert types(ex)["ToolSmith-8B"] == "MODEL"

@@ -97,8 +97,8 @@ def test_heads_and_affixes_errors(tmp_path):
     heads = _write(tmp_path, "heads.tsv", "detection\tTASK\tmaybe\n")
     with pytest.raises(DataFileError, match=r"heads.tsv:1: third column must be yes or no"):
         read_heads(heads)
-    affixes = _write(tmp_path, "name_affixes.tsv", "prefix\tX\tMODEL\n")
-    with pytest.raises(DataFileError, match=r"name_affixes.tsv:1: kind must be suffix or stem"):
+    affixes = _write(tmp_path, "name_affixes.tsv", "infix\tX\tMODEL\n")
+    with pytest.raises(DataFileError, match=r"name_affixes.tsv:1: kind must be suffix, stem"):
         read_affixes(affixes)
 
 
