@@ -327,13 +327,13 @@ def title_type(text: str, title_end: int, cue_nouns) -> EntityType | None:
 
 
 # "on|across|including|such as|dataset(s)|benchmark(s)" then a list of up to eight
-# items ("X, Y and "; a two-word item is capitalised, "Amazon Beauty" but not
-# "outperforms Medusa"), ending where the name starts; matched on the reversed
+# items ("X, Y and "; a two-word item is capitalised, "Amazon Beauty", "APTOS 2019"
+# but not "outperforms Medusa"), ending where the name starts; matched on the reversed
 # window (a match at the start is much cheaper than a search anchored at the end).
 # "extracted/collected/... from" is data context too; "such as" after a cue noun
 # ("methods such as X") gives that noun's type instead (group "cue", reversed).
 _ON_CONTEXT_REVERSED_RE = re.compile(
-    r"(?:\s+(?i:,|dna ,?|ro ,?)(?:[\w^@+.\-]*[A-Z] [\w^@+.\-]*[A-Z]|[\w^@+.\-]+)){0,8}"
+    r"(?:\s+(?i:,|dna ,?|ro ,?)(?:[\w^@+.\-]*[A-Z0-9] [\w^@+.\-]*[A-Z]|[\w^@+.\-]+)){0,8}"
     r"(?i:\s+eht)?[\s,:]+(?i:no|ssorca|gnidulcni|sa hcus(?:\s+(?P<cue>[a-z]+))?|s?tesatad|"
     r"s?kramhcneb|morf\s+(?:detcartxe|detcelloc|delpmas|nward|denim|delwarc|decruos|"
     r"devired|detaruc))\b"
@@ -401,14 +401,14 @@ def type_groups(
         g.introduced = g.key in introduced
         name_like = bool(g.sources & NAME_SOURCES) and not g.sources & {"gaz", "head"}
         for s, e in g.mentions if name_like else ():
-            cue = type_evidence(text, s, e, res.cue_nouns) or apposition_type(
-                text, e, res.cue_nouns
-            )
+            ctx = None if g.introduced else context_type(text, s, res.cue_nouns)
+            cue = type_evidence(text, s, e, res.cue_nouns)
+            if cue is None and ctx is None:  # "On A and B, the model reaches": no apposition
+                cue = apposition_type(text, e, res.cue_nouns)
             if cue is not None:
                 g.votes[cue] += W_CUE
             if s == 0 and t_type is not None and text[e : e + 3].strip().startswith(":"):
                 g.votes[t_type] += W_TITLE
-            ctx = None if g.introduced else context_type(text, s, res.cue_nouns)
             if ctx is not None:
                 g.votes[ctx] += W_CONTEXT
         for surface in set(surfaces):

@@ -554,3 +554,15 @@ def test_parameter_count_makes_an_unknown_name_a_model(kg_nlp):
     )
     assert types(ex)["xLAM-2-8B"] == "MODEL"
     assert types(ex)["ToolSmith-8B"] == "MODEL"
+
+
+def test_dataset_after_on_list_is_not_typed_by_the_subject_after_the_comma(kg_nlp):
+    # "On APTOS 2019 and Messidor-2, the model reaches" read ", the model" as an
+    # apposition of Messidor-2 (MODEL); a year after a name also ends a list item.
+    ex = run(
+        kg_nlp,
+        "Retina",
+        "We pretrain a ViT-B/16 on fundus photographs. On APTOS 2019 and Messidor-2, the "
+        "model reaches an AUC of 0.957.",
+    )
+    assert types(ex)["Messidor-2"] == "DATASET"
