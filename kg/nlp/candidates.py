@@ -54,6 +54,9 @@ _DESCRIPTIVE_TAIL_RE = re.compile(
     r"params?|layers?|tokens?|shot|dimensional|bit|bits|hours?|days?)$"
 )
 _TITLE_COMPOUND_RE = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]*)+$|^[A-Z][a-z]+(?:-[a-z]+)*$")
+# A capitalised compound with an article inside names a thing ("Needle-in-a-Haystack",
+# "Agent-as-a-Judge"); "State-of-the-Art" does not.
+_ARTICLE_COMPOUND_RE = re.compile(r"^[A-Z][a-z]+(?:-[a-z]+)*-(?:a|an|the)-(?!Art\b)[A-Z][a-z]+$")
 _MATH_RE = re.compile(r"[()=<>{}|\\$]")
 _PLACEHOLDER_RE = re.compile(r"^(?:Our|My|The|This)[A-Z]|_|^\\")
 _POSSESSIVE_RE = re.compile(r"(?:'s|\u2019s|')$")
@@ -91,8 +94,10 @@ def is_name_shaped(word: str) -> bool:
     """
     if not 2 <= len(word) <= 60 or _UNIT_RE.match(word) or word in _SHOUTED:
         return False
-    if _TITLE_COMPOUND_RE.match(word) or _PLACEHOLDER_RE.search(word):
+    if _PLACEHOLDER_RE.search(word):
         return False
+    if _TITLE_COMPOUND_RE.match(word):  # "Label-Efficient"; but "Needle-in-a-Haystack"
+        return bool(_ARTICLE_COMPOUND_RE.match(word))
     if _MATH_RE.search(word) or ("^" in word and len(word) <= 3):  # "O(N^2)", "R^2"
         return False
     if _URLISH_RE.search(word):
@@ -458,6 +463,9 @@ _PREV_CUE_REVERSED_RE = re.compile(
 )
 
 
+_SUBJECTS = frozenset({"we", "they", "to", "also", "then", "further", "can", "i"})
+
+
 def _owned(before_reversed: str | None) -> bool:
     """Whether the word before a cue noun (reversed) is a name that owns the cue."""
     return bool(before_reversed) and is_name_shaped(before_reversed[::-1].strip(_STRIP_LEFT))
@@ -483,6 +491,7 @@ def type_evidence(
     # is that name's, not X's ("a new benchmark, X" is X's).
     if p and not ((sep := p.group(1)) and ("," in sep or ":" in sep) and _owned(p.group(3))):
         w = p.group(2)[::-1].lower()
-        if w in cue_nouns and cue_nouns[w] is not EntityType.TASK:
+        as_verb = (p.group(3) or "")[::-1].lower() in _SUBJECTS  # "we test X", "to benchmark X"
+        if w in cue_nouns and cue_nouns[w] is not EntityType.TASK and not as_verb:
             return cue_nouns[w]
     return None

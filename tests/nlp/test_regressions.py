@@ -566,3 +566,22 @@ def test_dataset_after_on_list_is_not_typed_by_the_subject_after_the_comma(kg_nl
         "model reaches an AUC of 0.957.",
     )
     assert types(ex)["Messidor-2"] == "DATASET"
+
+
+def test_capitalised_compound_with_an_article_is_a_name(kg_nlp):
+    # "Needle-in-a-Haystack" was read as a title-case adjective like "Label-Efficient".
+    ex = run(
+        kg_nlp,
+        "Long Context",
+        "We propose RouteQ, a sparse attention method. On the Needle-in-a-Haystack test, "
+        "RouteQ attains 100% retrieval accuracy, and it is state-of-the-art.",
+    )
+    assert types(ex)["Needle-in-a-Haystack"] == "BENCHMARK"
+    assert ("evaluates_on", "RouteQ", "Needle-in-a-Haystack") in rels(ex)
+
+
+def test_cue_noun_used_as_a_verb_does_not_type_the_next_name(kg_nlp):
+    # With "test" a benchmark cue, "we test KarmaLM" made KarmaLM a BENCHMARK.
+    ex = run(kg_nlp, "Probe", "In this study we test KarmaLM on MMLU and then test ZorbaQ.")
+    assert types(ex)["KarmaLM"] != "BENCHMARK"
+    assert types(ex)["ZorbaQ"] != "BENCHMARK"
