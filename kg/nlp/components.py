@@ -154,21 +154,22 @@ def plural_variants(surfaces: tuple[str, ...]) -> list[str]:
 
 
 def variant_bounds(
-    text: str, start: int, end: int, etype: EntityType, affixes: tuple
+    text: str, start: int, end: int, prefixes: tuple[str, ...], parts: tuple[str, ...]
 ) -> tuple[int, int]:
-    """A known name widened over a variant word of ``name_affixes.tsv`` ("prefix"
-    before it, "part" after it, same type): "Split CIFAR-100", "COCO Captions"."""
-    for kind, word, wtype in affixes:
-        if wtype is not etype:
-            continue
-        if kind == "prefix" and text.endswith(word + " ", 0, start):
+    """A known name widened over a variant word of ``name_affixes.tsv`` (a "prefix"
+    before it, a "part" after it, of its type): "Split CIFAR-100", "COCO Captions"."""
+    for word in prefixes:
+        if text.endswith(word + " ", 0, start):
             before = start - len(word) - 1
             if before == 0 or not text[before - 1].isalnum():
                 start = before
-        elif kind == "part" and text.startswith(" " + word, end):
+                break
+    for word in parts:
+        if text.startswith(" " + word, end):
             after = end + len(word) + 1
             if after == len(text) or not text[after].isalnum():
                 end = after
+                break
     return start, end
 
 
@@ -181,6 +182,13 @@ class Gazetteer(RuleComponent):
 
     def _setup(self, res: Resources) -> None:
         self.res = res
+        self.variants = {
+            t: tuple(
+                tuple(w for k, w, wt in res.affixes if k == kind and wt is t)
+                for kind in ("prefix", "part")
+            )
+            for t in EntityType
+        }
         vocab, make_doc = self.nlp.vocab, self.nlp.make_doc
         self.lower = PhraseMatcher(vocab, attr="LOWER")
         self.exact = PhraseMatcher(vocab, attr="ORTH")
@@ -196,6 +204,7 @@ class Gazetteer(RuleComponent):
         text = doc_text(doc)
         matches = [*self.lower(doc), *self.exact(doc)]
         starts, ends = _token_offsets(doc) if matches else ([], [])
+        known = {(starts[s], ends[e - 1]) for _, s, e in matches}
         for match_id, start, end in matches:
             entry = self.entries[match_id]
             canonical = entry.name
@@ -206,9 +215,10 @@ class Gazetteer(RuleComponent):
                     end = bisect_left(starts, longer)
                     canonical = text[starts[start] : ends[end - 1]]
             variant = variant_bounds(
-                text, starts[start], ends[end - 1], entry.type, self.res.affixes
+                text, starts[start], ends[end - 1], *self.variants.get(entry.type, ((), ()))
             )
-            if variant != (starts[start], ends[end - 1]):  # "Split CIFAR-100", "COCO Captions"
+            # "Split CIFAR-100", "COCO Captions"; an entry listing the longer name wins.
+            if variant != (starts[start], ends[end - 1]) and variant not in known:
                 start, end = bisect_left(starts, variant[0]), bisect_left(starts, variant[1])
                 canonical = text[variant[0] : variant[1]]
             spans.append(

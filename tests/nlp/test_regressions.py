@@ -585,3 +585,17 @@ def test_cue_noun_used_as_a_verb_does_not_type_the_next_name(kg_nlp):
     ex = run(kg_nlp, "Probe", "In this study we test KarmaLM on MMLU and then test ZorbaQ.")
     assert types(ex)["KarmaLM"] != "BENCHMARK"
     assert types(ex)["ZorbaQ"] != "BENCHMARK"
+
+
+def test_model_tier_words_stay_in_the_name(kg_nlp):
+    # "Claude 3.7 Sonnet" was cut to "Claude 3.7"; a gazetteer entry for the longer
+    # name keeps its canonical form ("Gemini 1.5 Pro" -> "Gemini Pro").
+    ex = run(
+        kg_nlp,
+        "Probe",
+        "We compare Claude 3.7 Sonnet and Claude 3 Opus with Gemini 1.5 Pro on MMLU.",
+    )
+    got = types(ex)
+    assert got.get("Claude 3.7 Sonnet") == "MODEL" and got.get("Claude 3 Opus") == "MODEL"
+    assert "Claude 3.7" not in got
+    assert got.get("Gemini Pro") == "MODEL"
