@@ -208,6 +208,29 @@ def listed_names(
     return sorted(found)
 
 
+# "Experiments on Yoochoose, Diginetica and Tmall": three or more plain capitalised
+# words listed after an evaluation word and "on"/"across" are data names.
+_EVAL_LIST_RE = re.compile(
+    r"\b(?:[Ee]xperiments?|[Ee]valuat\w+|[Rr]esults|tested|[Dd]atasets?|[Bb]enchmarks?)\b"
+    r"[^.;:()]{0,40}?\b(?:on|across)\s+(?:the\s+)?"
+    r"((?:[A-Z][a-z]{3,}(?:,\s+|,?\s+and\s+)){2,}[A-Z][a-z]{3,})\b(?![\w-])"
+)
+_ITEM_RE = re.compile(r"[A-Z][a-z]{3,}")
+# Languages are listed the same way ("on English, German and French").
+_LANGUAGE_RE = re.compile(r"(?:ish|ese|ian|ch|an|ic|ean)$")
+
+
+def evaluation_lists(text: str, title_end: int = 0) -> list[tuple[int, int]]:
+    """Plain capitalised words listed as evaluation data: "Experiments on Yoochoose,
+    Diginetica and Tmall show" (not in the title, not language names)."""
+    found = []
+    for m in _EVAL_LIST_RE.finditer(text, title_end):
+        items = [(w.start(), w.end()) for w in _ITEM_RE.finditer(text, *m.span(1))]
+        if not any(_LANGUAGE_RE.search(text[a:b]) for a, b in items):
+            found.extend(items)
+    return found
+
+
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[:start].rstrip()
     return not before or before[-1] in ".!?:\n\"'\u201c("

@@ -271,7 +271,10 @@ class Candidates(RuleComponent):
         names = candidates.name_spans(text)
         for s, e in names:
             found.append((s, e, "", "shape"))
-        for s, e in candidates.listed_names(text, names, title_end(text)):
+        t_end = title_end(text)
+        for s, e in candidates.listed_names(text, names, t_end):
+            found.append((s, e, "", "listed"))
+        for s, e in candidates.evaluation_lists(text, t_end):
             found.append((s, e, "", "listed"))
         for s, e, etype in candidates.head_phrases(
             text,

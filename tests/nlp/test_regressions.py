@@ -599,3 +599,18 @@ def test_model_tier_words_stay_in_the_name(kg_nlp):
     assert got.get("Claude 3.7 Sonnet") == "MODEL" and got.get("Claude 3 Opus") == "MODEL"
     assert "Claude 3.7" not in got
     assert got.get("Gemini Pro") == "MODEL"
+
+
+def test_plain_capitalised_names_listed_after_experiments_on_are_datasets(kg_nlp):
+    # "Experiments on Yoochoose, Diginetica and Tmall" found none of the three.
+    ex = run(
+        kg_nlp,
+        "Sessions",
+        "We propose GraphSR, a recommender. Experiments on Yoochoose, Diginetica and Tmall "
+        "show that GraphSR improves MRR@20. Results on English, German and French vary.",
+    )
+    got = types(ex)
+    for name in ("Yoochoose", "Diginetica", "Tmall"):
+        assert got.get(name) == "DATASET", got
+        assert ("evaluates_on", "GraphSR", name) in rels(ex)
+    assert "German" not in got and "English" not in got
