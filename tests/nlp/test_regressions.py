@@ -614,3 +614,19 @@ def test_plain_capitalised_names_listed_after_experiments_on_are_datasets(kg_nlp
         assert got.get(name) == "DATASET", got
         assert ("evaluates_on", "GraphSR", name) in rels(ex)
     assert "German" not in got and "English" not in got
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "crop type mapping",
+        "diabetic retinopathy grading",
+        "robotic manipulation",
+        "keyword spotting",
+    ],
+)
+def test_task_heads_beyond_vision_and_nlp(kg_nlp, phrase):
+    # Tasks of remote sensing, medicine, robotics and speech had no head noun.
+    ex = run(kg_nlp, f"Better {phrase.title()}", f"We study {phrase} with a new model, ZetaNet.")
+    got = {e.name.lower(): e.type.value for e in ex.entities}
+    assert got.get(phrase) == "TASK", got
