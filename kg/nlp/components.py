@@ -27,6 +27,7 @@ Extension values are plain JSON-able data so docs survive ``Doc.to_bytes``
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 
@@ -167,10 +168,15 @@ def variant_bounds(
     for word in parts:
         if text.startswith(" " + word, end):
             after = end + len(word) + 1
-            if after == len(text) or not text[after].isalnum():
+            version = _PART_VERSION_RE.match(text, after)  # "Whisper large-v3"
+            after = version.end() if version else after
+            if after == len(text) or not (text[after].isalnum() or text[after] == "-"):
                 end = after
                 break
     return start, end
+
+
+_PART_VERSION_RE = re.compile(r"-v\d+(?:\.\d+)?")
 
 
 class Gazetteer(RuleComponent):

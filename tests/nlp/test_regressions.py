@@ -630,3 +630,16 @@ def test_task_heads_beyond_vision_and_nlp(kg_nlp, phrase):
     ex = run(kg_nlp, f"Better {phrase.title()}", f"We study {phrase} with a new model, ZetaNet.")
     got = {e.name.lower(): e.type.value for e in ex.entities}
     assert got.get(phrase) == "TASK", got
+
+
+def test_model_size_words_after_a_known_model_stay_in_the_name(kg_nlp):
+    # "Whisper large-v3" was cut to "Whisper"; "large-scale" is no size word.
+    ex = run(
+        kg_nlp,
+        "Probe",
+        "We compare Whisper large-v3 and BERT large with CLIP large-scale pretraining on "
+        "LibriSpeech.",
+    )
+    got = types(ex)
+    assert got.get("Whisper large-v3") == "MODEL" and got.get("BERT large") == "MODEL"
+    assert got.get("CLIP") == "MODEL"
