@@ -290,9 +290,16 @@ def _phrase_start(
         if n >= max_mods or not gap or len(gap) > 2 or not gap.isspace():
             break
         if not is_modifier(w.group(), stops):
+            if n and _ACRONYM_MODIFIER_RE.match(w.group()):  # "KV cache compression"
+                start, n = w.start(), n + 1
             break
         start, n = w.start(), n + 1
     return start, n
+
+
+# A short acronym before a lower-case modifier is part of the phrase ("KV cache
+# compression"); right before the head it stays a name ("BERT fine-tuning").
+_ACRONYM_MODIFIER_RE = re.compile(r"^[A-Z]{2,3}$")
 
 
 def head_phrases(

@@ -643,3 +643,15 @@ def test_model_size_words_after_a_known_model_stay_in_the_name(kg_nlp):
     got = types(ex)
     assert got.get("Whisper large-v3") == "MODEL" and got.get("BERT large") == "MODEL"
     assert got.get("CLIP") == "MODEL"
+
+
+def test_acronym_before_a_modifier_belongs_to_the_phrase(kg_nlp):
+    # "KV cache compression" was split into the name "KV" and "cache compression".
+    ex = run(
+        kg_nlp,
+        "Faster Decoding",
+        "We propose VisQ, a KV cache compression method. BERT fine-tuning is unchanged.",
+    )
+    got = types(ex)
+    assert got.get("KV cache compression") == "METHOD", got
+    assert "KV" not in got and "BERT fine-tuning" not in got
