@@ -209,11 +209,14 @@ def listed_names(
 
 
 # "Experiments on Yoochoose, Diginetica and Tmall": three or more plain capitalised
-# words listed after an evaluation word and "on"/"across" are data names.
+# words listed after an evaluation word and "on"/"across" are data names. The list
+# is found first (a literal start is cheap), then the evaluation word before it.
 _EVAL_LIST_RE = re.compile(
+    r" (?:on|across) (?:the )?((?:[A-Z][a-z]{3,}(?:, |,? and )){2,}[A-Z][a-z]{3,})\b(?![\w-])"
+)
+_EVAL_WORD_RE = re.compile(
     r"\b(?:[Ee]xperiments?|[Ee]valuat\w+|[Rr]esults|tested|[Dd]atasets?|[Bb]enchmarks?)\b"
-    r"[^.;:()]{0,40}?\b(?:on|across)\s+(?:the\s+)?"
-    r"((?:[A-Z][a-z]{3,}(?:,\s+|,?\s+and\s+)){2,}[A-Z][a-z]{3,})\b(?![\w-])"
+    r"[^.;:()]{0,40}$"
 )
 _ITEM_RE = re.compile(r"[A-Z][a-z]{3,}")
 # Languages are listed the same way ("on English, German and French").
@@ -225,6 +228,8 @@ def evaluation_lists(text: str, title_end: int = 0) -> list[tuple[int, int]]:
     Diginetica and Tmall show" (not in the title, not language names)."""
     found = []
     for m in _EVAL_LIST_RE.finditer(text, title_end):
+        if not _EVAL_WORD_RE.search(text, max(title_end, m.start() - 60), m.start()):
+            continue
         items = [(w.start(), w.end()) for w in _ITEM_RE.finditer(text, *m.span(1))]
         if not any(_LANGUAGE_RE.search(text[a:b]) for a, b in items):
             found.extend(items)
