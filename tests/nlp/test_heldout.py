@@ -5,7 +5,7 @@
 ``blind2-*`` (15 more: theory, survey, dataset, medical, speech, robotics,
 recommender papers, 2019 and 2025 naming) was measured before any rule changed
 (0.73 entity / 0.63 relation F1: the honest generalisation estimate), then used
-to find general weaknesses.
+to find general weaknesses (now 0.82 / 0.77).
 Score them with ``kg eval --gold tests/nlp/fixtures/heldout-gold.jsonl
 tests/nlp/fixtures/heldout-papers.jsonl`` (same for ``blind-``).
 """
@@ -23,7 +23,7 @@ from kg.nlp import build_nlp
 from kg.records import Paper
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SETS = {"heldout": (0.75, 0.75), "blind": (0.66, 0.60), "blind2": (0.68, 0.58)}
+SETS = {"heldout": (0.75, 0.75), "blind": (0.66, 0.60), "blind2": (0.76, 0.70)}
 
 
 def _papers(name: str) -> list[Paper]:
