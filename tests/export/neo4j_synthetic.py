@@ -1,4 +1,4 @@
-"""A synthetic kg graph for the Neo4j export memory tests (imported by test modules)."""
+"""A synthetic kg graph for the exporters' memory tests (imported by test modules)."""
 
 from __future__ import annotations
 

@@ -37,6 +37,7 @@ from kg.records import (
     RelationType,
 )
 from kg.vocab import EDGE_PREDICATES, KG, KIND_CLASSES
+from tests.export.neo4j_synthetic import big_graph as _big_graph
 
 REPO = Path(__file__).resolve().parents[2]
 FORMATS = tuple(rdf_export.FILENAMES)
@@ -429,26 +430,6 @@ def test_streamed_files_equal_serialize_of_to_rdf_up_to_order(tmp_path, nx_graph
     rdf_export.write(nx_graph, tmp_path, ExportOptions(rdf_formats=("nt",)))
     streamed = (tmp_path / "graph.nt").read_bytes().split(b"\n")
     assert sorted(streamed) == sorted(rdf_export.serialize(rdf_graph, "nt").split(b"\n"))
-
-
-def _big_graph(n_papers: int):
-    """A synthetic graph: each paper a 1,000-character abstract, 6 entities, 3 claims."""
-    extractions = []
-    for i in range(n_papers):
-        names = [f"Model {i % 50}", f"Data {i % 30}", f"Metric {i % 7}", f"New {i}"]
-        types = (EntityType.MODEL, EntityType.DATASET, EntityType.METRIC, EntityType.METHOD)
-        ents = tuple(
-            Entity(f"{t.value.lower()}:{n.lower().replace(' ', '-')}", n, t, (), (n,), k == 3)
-            for k, (n, t) in enumerate(zip(names, types, strict=True))
-        )
-        rels = (
-            Relation(RelationType.PROPOSES, "PAPER", names[3], "We propose it.", "r", 0.9),
-            Relation(RelationType.EVALUATES_ON, names[0], names[1], "eval", "r", 0.8, "1.0"),
-            Relation(RelationType.OUTPERFORMS, names[3], names[0], "beats", "r", 0.7),
-        )
-        paper = Paper(f"p{i:05d}", f"Paper {i}", f"Abstract {i}. " + "x" * 990, year=2024)
-        extractions.append(Extraction(paper, ents, rels))
-    return build_graph(extractions)
 
 
 def test_write_memory_does_not_grow_with_the_graph(tmp_path):
