@@ -35,6 +35,7 @@ from kg.errors import KgError
 from kg.export import ExportOptions, write_all
 from kg.fsutil import ensure_writable_dir, write_text
 from kg.graph import add_extraction
+from kg.io.common import KnownPapers
 from kg.link import Linker
 from kg.records import Extraction, Paper, SkipReport
 
@@ -194,35 +195,26 @@ def extract_linked(
     options: BuildOptions | None = None,
     report: SkipReport | None = None,
     linker: Linker | None = None,
-    skip_ids: set[str] | None = None,
+    known: KnownPapers | None = None,
     nlp=None,
 ) -> Iterator[Extraction]:
     """Read ``inputs`` and yield linked extractions, one per paper, in input order.
 
-    This is the library form of ``kg extract``.
+    This is the library form of ``kg extract``. Papers in ``known`` (those of
+    an earlier build) are skipped as duplicates.
     """
     from kg.io import read_papers
 
     options = options or BuildOptions()
     report = report if report is not None else SkipReport()
     linker = linker or Linker()
-    papers = read_papers(inputs, format=options.format, strict=options.strict, report=report)
-    if skip_ids:
-        papers = _drop_known(papers, skip_ids, report)
+    papers = read_papers(
+        inputs, format=options.format, strict=options.strict, report=report, known=known
+    )
     papers = _progress(papers, options.progress, "extracting")
     raw = extract_raw(papers, options.workers, options.batch_size, options.spacy_model, nlp)
     for ex in raw:
         yield linker.link(ex)
-
-
-def _drop_known(papers, known: set[str], report: SkipReport):
-    from kg.link import normalize_name
-
-    for p in papers:
-        if p.id in known or ("title:" + normalize_name(p.title)) in known:
-            report.duplicates += 1
-            continue
-        yield p
 
 
 # --------------------------------------------------------------------------- build
@@ -270,13 +262,10 @@ def _load_previous(out_dir: Path, linker: Linker, graph, summary: BuildSummary, 
             f"{out_dir} was built by another kg version or other rules; "
             "rebuild all inputs without --update"
         )
-    known: set[str] = set()
-    from kg.link import normalize_name
-
+    known = KnownPapers()
     for ex in read_extractions(out_dir / EXTRACTIONS_FILE):
         ex = linker.link(ex)
-        known.add(ex.paper.id)
-        known.add("title:" + normalize_name(ex.paper.title))
+        known.add(ex.paper)
         add_extraction(graph, ex)
         write_line(ex)
         summary.papers_kept += 1

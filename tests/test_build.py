@@ -111,3 +111,18 @@ def test_load_graph_of_a_folder_without_build(tmp_path):
 
     with pytest.raises(KgError, match="kg build"):
         load_graph(tmp_path)
+
+
+def test_update_skips_a_known_paper_exactly_as_a_full_build_does(tmp_path, nlp):
+    """Regression: --update compared titles with another normalisation than the readers,
+    so a title differing only in punctuation was merged by a full build but added again
+    by an update."""
+    old = {"id": "a1", "title": "Sparse Experts: Routing at Scale", "abstract": "We study MoE."}
+    new = {"id": "b2", "title": "Sparse Experts - Routing at Scale!", "abstract": "We study MoE."}
+    first = write_jsonl(tmp_path / "first.jsonl", [old])
+    second = write_jsonl(tmp_path / "second.jsonl", [new])
+    full = build([first, second], tmp_path / "full", BuildOptions(), nlp=nlp)
+    build([first], tmp_path / "inc", BuildOptions(), nlp=nlp)
+    inc = build([second], tmp_path / "inc", BuildOptions(update=True), nlp=nlp)
+    assert full.duplicates == inc.duplicates == 1
+    assert _files(tmp_path / "full") == _files(tmp_path / "inc")

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.errors import InputError, choices_message
-from kg.io.common import ReadContext, log, title_key
+from kg.io.common import KnownPapers, ReadContext, log
 from kg.records import Paper, SkipReport
 
 #: Format name -> module implementing ``read(source, context)``.
@@ -48,6 +48,7 @@ def read_papers(
     strict: bool = False,
     report: SkipReport | None = None,
     max_field_bytes: int = 1_000_000,
+    known: KnownPapers | None = None,
 ) -> Iterator[Paper]:
     """Yield the papers of every input, in input order, each paper once.
 
@@ -66,6 +67,9 @@ def read_papers(
         number of duplicates; a fresh one is used when None.
     max_field_bytes
         Records whose title or abstract is larger (UTF-8 bytes) are skipped.
+    known
+        Papers seen before (e.g. those of an earlier build); they are skipped
+        as duplicates, and every paper read is added to it.
 
     Yields
     ------
@@ -99,21 +103,18 @@ def read_papers(
         report=report if report is not None else SkipReport(),
         max_field_bytes=max_field_bytes,
     )
-    seen_ids: set[str] = set()
-    seen_titles: set[str] = set()
+    known = known if known is not None else KnownPapers()
     for path in paths:
         with open_source(path) as src:
             src.format = format or detect_format(src)
             log.debug("%s: reading as %s", src.name, src.format)
             reader = importlib.import_module(READERS[src.format])
             for paper in reader.read(src, ctx):
-                key = title_key(paper.title)
-                if paper.id in seen_ids or key in seen_titles:
+                if paper in known:
                     ctx.report.duplicates += 1
                     log.info(
                         "%s: duplicate of an earlier paper (%s); skipped", paper.source, paper.id
                     )
                     continue
-                seen_ids.add(paper.id)
-                seen_titles.add(key)
+                known.add(paper)
                 yield paper

@@ -131,6 +131,25 @@ def title_key(title: str) -> str:
     return slugify(title, max_len=10**9)
 
 
+@dataclass
+class KnownPapers:
+    """Papers already seen, by id and by normalised title (:func:`title_key`).
+
+    :func:`kg.io.read_papers` skips (and counts as duplicates) papers found
+    here; seed it with the papers of an earlier build to read only new ones.
+    """
+
+    ids: set[str] = field(default_factory=set)
+    titles: set[str] = field(default_factory=set)
+
+    def __contains__(self, paper: Paper) -> bool:
+        return paper.id in self.ids or title_key(paper.title) in self.titles
+
+    def add(self, paper: Paper) -> None:
+        self.ids.add(paper.id)
+        self.titles.add(title_key(paper.title))
+
+
 def title_slug(title: str) -> str:
     """A readable id from a title, at most :data:`MAX_SLUG` characters.
 

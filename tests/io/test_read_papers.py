@@ -30,9 +30,22 @@ def test_formats():
     assert FORMATS == ("trending", "jsonl", "json", "csv", "tsv", "atom")
 
 
+def test_known_papers_are_skipped_and_counted(fixtures):
+    from kg.io.common import KnownPapers
+
+    first = list(read_papers([fixtures / "papers.jsonl"]))
+    known = KnownPapers()
+    known.add(first[0])
+    report = SkipReport()
+    again = list(read_papers([fixtures / "papers.jsonl"], report=report, known=known))
+    assert [p.id for p in again] == [p.id for p in first[1:]]
+    assert report.duplicates == 1
+    assert all(p in known for p in first)  # every paper read is added
+
+
 def test_signature_and_generator(fixtures):
     params = inspect.signature(read_papers).parameters
-    assert list(params) == ["paths", "format", "strict", "report", "max_field_bytes"]
+    assert list(params) == ["paths", "format", "strict", "report", "max_field_bytes", "known"]
     assert params["max_field_bytes"].default == 1_000_000
     result = read_papers([fixtures / "papers.jsonl"])
     assert inspect.isgenerator(result)
