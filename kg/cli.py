@@ -161,7 +161,7 @@ def _add_neo4j_options(p: argparse.ArgumentParser, required: bool) -> None:
 # --------------------------------------------------------------------------- commands
 
 
-def _export_options(args) -> ExportOptions:  # noqa: F821 - imported lazily
+def _export_options(args):
     from kg.export import ExportOptions
 
     formats = ["turtle"] + [f for f in (getattr(args, "rdf_formats", None) or []) if f != "turtle"]
@@ -215,7 +215,7 @@ def _push(graph, args) -> None:
         database=args.neo4j_database,
     )
     result = neo4j_bolt.push(graph, batch_size=args.neo4j_batch_size, **settings)
-    print(result.format_text() if hasattr(result, "format_text") else result)
+    print(result.format_text())
 
 
 def cmd_neo4j_push(args) -> int:

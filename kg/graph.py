@@ -33,7 +33,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from kg.records import MENTIONS, PAPER_HEAD, Extraction, RelationType
+from kg.records import MENTIONS, PAPER_HEAD, Extraction
 
 PAPER_KIND = "Paper"
 
@@ -164,7 +164,3 @@ def build_graph(extractions: Iterable[Extraction], graph: nx.MultiDiGraph | None
     for ex in extractions:
         add_extraction(graph, ex)
     return graph
-
-
-RELATION_TYPES = tuple(r.value for r in RelationType)
-EDGE_TYPES = (MENTIONS,) + RELATION_TYPES

@@ -9,7 +9,7 @@ export that needs it.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 #: name -> module that implements ``write(graph, out_dir, options)``; in write order.
@@ -34,7 +34,6 @@ class ExportOptions:
     html_min_degree: int = 0
     html_types: tuple[str, ...] | None = None
     title: str = "kg knowledge graph"
-    extra: dict = field(default_factory=dict)
 
 
 def get_exporter(name: str):
