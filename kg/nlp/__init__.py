@@ -81,6 +81,7 @@ def build_nlp(spacy_model: str | None = None, data_dir: str | None = None) -> La
         nlp = spacy.load(spacy_model, exclude=["ner", "entity_ruler", "span_ruler", "textcat"])
     else:
         nlp = spacy.blank("en")
+    _split_final_period(nlp)
     if not isinstance(nlp.tokenizer, TextKeepingTokenizer):
         nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
     config = {"data_dir": data_dir}
@@ -94,3 +95,16 @@ def build_nlp(spacy_model: str | None = None, data_dir: str | None = None) -> La
         else:
             nlp.add_pipe(name, config=config)
     return nlp
+
+
+#: A sentence-final period after a capital or digit is its own token ("ImageNet-1K." ->
+#: "ImageNet-1K", "."), so names end where the name ends (spaCy keeps "1K." whole).
+_FINAL_PERIOD_SUFFIX = r"(?<=[A-Z0-9])\."
+
+
+def _split_final_period(nlp: Language) -> None:
+    """Add :data:`_FINAL_PERIOD_SUFFIX` to the tokenizer's suffix rules (once)."""
+    suffixes = list(nlp.Defaults.suffixes or ())
+    if _FINAL_PERIOD_SUFFIX not in suffixes:
+        suffixes.append(_FINAL_PERIOD_SUFFIX)
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search

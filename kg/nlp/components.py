@@ -14,7 +14,7 @@ kg_abbreviations   text, sentences -> ``doc._.kg_abbreviations``
 kg_candidates      text, sentences, abbreviations -> ``doc._.kg_candidates``
                    (``[start, end, type or "", source rule]`` chars)
 kg_entities        gazetteer + candidates + abbreviations ->
-                   ``doc.spans["kg_entities"]`` (label = type, ``kb_id_`` = entity
+                   ``doc.ents`` and ``doc.spans["kg_entities"]`` (label = type, ``kb_id_`` = entity
                    key) and ``doc._.kg_entities`` (key -> name, type, mentions,
                    introduced, sources)
 kg_relations       sentences, ``doc._.kg_entities`` -> ``doc._.kg_relations``
@@ -36,6 +36,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from kg.fsutil import write_bytes
 from kg.nlp import abbreviation, candidates, relations, resolve
@@ -264,6 +265,12 @@ class Candidates(RuleComponent):
             self.head_ids[self.nlp.vocab.strings.add(f"kg_head_{head}")] = head
             self.head_matcher.add(f"kg_head_{head}", [self.nlp.make_doc(head)])
         self.named_re = res.trigger_regex("named", folded=True)
+        self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.phrase_types = {}
+        for phrase, etype in res.phrases.items():
+            key = f"kg_phrase_{phrase}"
+            self.phrase_types[self.nlp.vocab.strings.add(key)] = etype
+            self.phrase_matcher.add(key, [self.nlp.make_doc(v) for v in plural_variants((phrase,))])
 
     def _head_hits(self, doc: Doc) -> list[tuple[int, int, str]]:
         matches = self.head_matcher(doc)
@@ -292,6 +299,11 @@ class Candidates(RuleComponent):
             self.res.metric_modifiers,
         ):
             found.append((s, e, etype.value, "head"))
+        matches = self.phrase_matcher(doc)
+        if matches:
+            starts, ends = _token_offsets(doc)
+            for mid, ts, te in matches:
+                found.append((starts[ts], ends[te - 1], self.phrase_types[mid].value, "lex"))
         cued = candidates.cued_names(
             text, self.named_re, title_end(text), self.res.cue_nouns, fold_case(text)
         )
@@ -360,7 +372,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 class Entities(RuleComponent):
     """Resolve candidates into the paper's entities (:mod:`kg.nlp.resolve`);
-    writes ``doc.spans["kg_entities"]`` and ``doc._.kg_entities``."""
+    writes ``doc.ents``, ``doc.spans["kg_entities"]`` and ``doc._.kg_entities``."""
 
     def _setup(self, res: Resources) -> None:
         self.res = res
@@ -412,6 +424,7 @@ class Entities(RuleComponent):
         doc.user_data.pop(OFFSETS_KEY, None)  # the last reader; keep serialised docs small
         doc._.kg_entities = info
         doc.spans["kg_entities"] = sorted(spans, key=lambda sp: (sp.start, sp.end))
+        doc.ents = filter_spans(spans)  # what spaCy users and displaCy read
         return doc
 
 
@@ -486,7 +499,7 @@ def make_candidates(nlp: Language, name: str, data_dir: str | None, max_modifier
 
 
 @Language.factory(
-    "kg_entities", default_config=DATA_CONFIG, assigns=["doc.spans", "doc._.kg_entities"]
+    "kg_entities", default_config=DATA_CONFIG, assigns=["doc.ents", "doc.spans", "doc._.kg_entities"]
 )
 def make_entities(nlp: Language, name: str, data_dir: str | None) -> Entities:
     return Entities(nlp, name, data_dir)

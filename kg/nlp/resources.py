@@ -42,6 +42,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DATA_FILES = (
     "gazetteer.tsv",
     "heads.tsv",
+    "scirex_phrases.tsv",
     "cue_nouns.tsv",
     "name_affixes.tsv",
     "stop_terms.txt",
@@ -88,6 +89,7 @@ class Resources:
 
     gazetteer: tuple[GazetteerEntry, ...]
     heads: Mapping[str, tuple[EntityType, bool]]
+    phrases: Mapping[str, EntityType]
     cue_nouns: Mapping[str, EntityType]
     affixes: tuple[tuple[str, str, EntityType], ...]
     stop_terms: frozenset[str]
@@ -232,6 +234,20 @@ def read_heads(path: Path) -> Mapping[str, tuple[EntityType, bool]]:
     return MappingProxyType(heads)
 
 
+def read_phrases(path: Path) -> Mapping[str, EntityType]:
+    """Established lower-case phrases (``scirex_phrases.tsv``): phrase -> type."""
+    phrases, errors = {}, []
+    for where, (phrase, etype, papers, share) in read_table(path, 4):
+        try:
+            if not papers.isdigit() or not 0 < float(share) <= 1:
+                raise ValueError(f"papers must be a count and share in (0, 1], got {papers!r}")
+            phrases[phrase.lower()] = _etype(etype)
+        except ValueError as exc:
+            errors.append(f"{where}: {exc}")
+    _raise_all(errors)
+    return MappingProxyType(phrases)
+
+
 def read_cue_nouns(path: Path) -> Mapping[str, EntityType]:
     cues, errors = {}, []
     for where, (noun, etype) in read_table(path, 2):
@@ -326,6 +342,7 @@ def load_resources(data_dir: str | None = None) -> Resources:
     return Resources(
         gazetteer=read_gazetteer(base / "gazetteer.tsv"),
         heads=read_heads(base / "heads.tsv"),
+        phrases=read_phrases(base / "scirex_phrases.tsv"),
         cue_nouns=read_cue_nouns(base / "cue_nouns.tsv"),
         affixes=read_affixes(base / "name_affixes.tsv"),
         stop_terms=read_terms(base / "stop_terms.txt", normalise=True),
