@@ -499,7 +499,9 @@ def make_candidates(nlp: Language, name: str, data_dir: str | None, max_modifier
 
 
 @Language.factory(
-    "kg_entities", default_config=DATA_CONFIG, assigns=["doc.ents", "doc.spans", "doc._.kg_entities"]
+    "kg_entities",
+    default_config=DATA_CONFIG,
+    assigns=["doc.ents", "doc.spans", "doc._.kg_entities"],
 )
 def make_entities(nlp: Language, name: str, data_dir: str | None) -> Entities:
     return Entities(nlp, name, data_dir)
