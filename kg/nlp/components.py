@@ -403,7 +403,7 @@ class Entities(RuleComponent):
         groups = resolve.drop_unreported_metrics(
             fold_case(text), sents, groups, self.res.trigger_regex("result", folded=True)
         )
-        groups = resolve.drop_passing_phrases(text, t_end, groups)
+        groups = resolve.drop_passing_phrases(text, t_end, groups, self.res.technical_modifiers)
         info, spans = {}, []
         starts = offsets[0]
         for key, g in groups.items():

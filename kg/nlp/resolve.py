@@ -457,7 +457,7 @@ def _default_type(g: Group, surfaces: list[str], own_types=frozenset()) -> Entit
         return EntityType.METHOD
     if len(own_types) == 1:
         return next(iter(own_types))
-    return EntityType.MODEL
+    return EntityType.METHOD
 
 
 _CALLED_BENCHMARK_RE = re.compile(r"[\s-]+(?:benchmarks?|suite)\b", re.IGNORECASE)
@@ -498,20 +498,28 @@ def drop_unreported_metrics(
     }
 
 
-def drop_passing_phrases(text: str, title_end: int, groups: dict[str, Group]) -> dict[str, Group]:
-    """Drop technique/task phrases mentioned only in passing: found by a head noun
-    alone (no gazetteer entry, abbreviation or name), lower case, once, and not in
-    the title, and not proposed by the paper. On the development gold such
-    phrases were entities barely a third of the time; repeated, title and
-    abbreviated phrases are kept."""
+def drop_passing_phrases(
+    text: str, title_end: int, groups: dict[str, Group], technical: frozenset[str]
+) -> dict[str, Group]:
+    """Drop technique/task phrases mentioned only in passing that describe rather than
+    name: found by a head noun alone (no gazetteer entry, lexicon phrase, abbreviation or
+    name), lower case, once, not in the title, not proposed by the paper, and with a
+    modifier that SciREX's technique and task names do not use (``technical``, from
+    ``scirex_modifiers.txt``): "beam search" and "legal text classification" stay,
+    "successful matching" goes."""
 
     def passing(g: Group) -> bool:
         if g.type not in (EntityType.TASK, EntityType.METHOD) or g.introduced:
             return False
         if not g.sources <= {"head", "repeat"} or len(g.mentions) != 1:
             return False
-        s, _ = g.mentions[0]
-        return s > title_end and text[s].islower()
+        s, e = g.mentions[0]
+        if s <= title_end or not text[s].islower():
+            return False
+        modifiers = text[s:e].lower().split()[:-1]
+        return not all(
+            w in technical or all(p in technical for p in w.split("-")) for w in modifiers
+        )
 
     return {k: g for k, g in groups.items() if not passing(g)}
 

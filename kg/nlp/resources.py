@@ -43,6 +43,7 @@ DATA_FILES = (
     "gazetteer.tsv",
     "heads.tsv",
     "scirex_phrases.tsv",
+    "scirex_modifiers.txt",
     "cue_nouns.tsv",
     "name_affixes.tsv",
     "stop_terms.txt",
@@ -90,6 +91,7 @@ class Resources:
     gazetteer: tuple[GazetteerEntry, ...]
     heads: Mapping[str, tuple[EntityType, bool]]
     phrases: Mapping[str, EntityType]
+    technical_modifiers: frozenset[str]
     cue_nouns: Mapping[str, EntityType]
     affixes: tuple[tuple[str, str, EntityType], ...]
     stop_terms: frozenset[str]
@@ -343,6 +345,7 @@ def load_resources(data_dir: str | None = None) -> Resources:
         gazetteer=read_gazetteer(base / "gazetteer.tsv"),
         heads=read_heads(base / "heads.tsv"),
         phrases=read_phrases(base / "scirex_phrases.tsv"),
+        technical_modifiers=read_terms(base / "scirex_modifiers.txt", normalise=False),
         cue_nouns=read_cue_nouns(base / "cue_nouns.tsv"),
         affixes=read_affixes(base / "name_affixes.tsv"),
         stop_terms=read_terms(base / "stop_terms.txt", normalise=True),
