@@ -106,6 +106,7 @@ RULE_CONFIDENCE = {
     "outperform-margin": 0.8,
     "outperform-than": 0.7,
     "outperform-over": 0.7,
+    "outperform-fronted": 0.75,
     "metric-in-sentence": 0.8,
     "eval-on": 0.7,
 }
@@ -407,6 +408,56 @@ def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return bounds
 
 
+# "Compared to Y, X reaches higher accuracy": a fronted comparison names the tails first.
+_FRONTED_RE = re.compile(
+    r"\b(?:(?:when\s+|as\s+)?compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|"
+    r"relative\s+to|against)\s+",
+    re.IGNORECASE,
+)
+_SUPERIOR_RE = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|exceed\w*|better|higher|superior|faster|stronger|"
+    r"more\s+(?:accurate|efficient|robust)|improv\w*|gains?|boost\w*|"
+    r"(?:reduc\w*|lower\w*|cut\w*)\s+(?:the\s+)?(?:\w+\s+){0,2}?"
+    r"(?:error|errors|perplexity|loss|latency|cost|wer|cer|fid))\b",
+    re.IGNORECASE,
+)
+
+
+def fronted_comparisons(
+    text: str, lo: int, hi: int, mm: list, own_mm: list[str]
+) -> list[tuple[list[str], list[str]]]:
+    """``(heads, tails)`` of "Compared to Y1 and Y2, X achieves higher ..." in the
+    sentence ``[lo, hi)``: the tails are the models/methods between the cue and the
+    comma, the head the subject of the clause after it (the paper's own proposal for
+    "our method", "we", "it"), when that clause states superiority."""
+    out = []
+    for m in _FRONTED_RE.finditer(text, lo, hi):
+        before = text[lo : m.start()].rstrip()
+        if before and before[-1] not in ",;:":
+            continue  # "X is compared to Y": not a fronted phrase
+        comma = text.find(",", m.end(), hi)
+        if comma < 0:
+            continue
+        tails = [x[2] for x in mm if m.end() <= x[0] and x[1] <= comma]
+        clause_end = _CLAUSE_END_RE.search(text, comma, hi)
+        stop = clause_end.start() if clause_end else hi
+        cue = _SUPERIOR_RE.search(text, comma, stop)
+        if not tails or not cue:
+            continue
+        subject = next(
+            (x for x in mm if comma < x[0] < cue.start() and not _object_of(text, comma, x)),
+            None,
+        )
+        if subject is not None:
+            heads = [subject[2]]
+        elif own_mm and _SUBJECT_RE.search(text, comma, cue.start()):
+            heads = list(own_mm)
+        else:
+            continue
+        out.append((heads, [t for t in tails if t not in heads]))
+    return out
+
+
 def _named(g: Group, text: str) -> bool:
     """A specific named thing (capital letter or digit in a surface), or the paper's own."""
     return g.introduced or any(_NAMED_CHAR_RE.search(text, s, e) for s, e in g.mentions)
@@ -506,6 +557,19 @@ def find_relations(
                                 metric_name if value else None,
                             )
                         )
+        for heads, tails in fronted_comparisons(text, lo, hi, mm, own_mm) if mm else ():
+            for h in heads:
+                for t in tails:
+                    rels.append(
+                        Rel(
+                            RelationType.OUTPERFORMS,
+                            h,
+                            t,
+                            sent,
+                            "outperform-fronted",
+                            confidence("outperform-fronted"),
+                        )
+                    )
         # evaluates_on
         tails, trained = _eval_tails(text, lo, db, metrics) if has_eval else ([], [])
         train_keys = {x[2] for x in trained}

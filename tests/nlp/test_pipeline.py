@@ -333,3 +333,26 @@ def test_phrases_in_passing_are_dropped_salient_ones_kept(kg_nlp):
     # (scirex_modifiers.txt), not an evaluative one ("successful").
     assert {"coral reef segmentation", "tile retrieval", "sparse token routing"} <= found
     assert "successful token routing" not in found
+
+
+def test_doc_ents_have_clean_boundaries(kg_nlp):
+    """spaCy users read doc.ents; a sentence-final period is not part of a name."""
+    from kg.nlp import paper_text
+
+    doc = kg_nlp(paper_text("Scaling", "We pre-train on ImageNet-1K. We compare with GPT-4o."))
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("ImageNet-1K", "DATASET"),
+        ("GPT-4o", "MODEL"),
+    ]
+    assert list(doc.ents) == [s for s in doc.spans["kg_entities"]]
+
+
+def test_a_database_is_data(kg_nlp):
+    ex = run(kg_nlp, "Alignment", "Experiments on the challenging AFLW database show gains.")
+    assert ents(ex)["AFLW"] is EntityType.DATASET
+
+
+def test_unknown_names_default_to_method(kg_nlp):
+    """GUIDELINE rule 6: architectures and techniques are METHOD; MODEL needs evidence."""
+    ex = run(kg_nlp, "Sequence Models", "We combine QRNN with beam search for tagging.")
+    assert ents(ex)["QRNN"] is EntityType.METHOD

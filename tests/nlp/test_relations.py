@@ -102,3 +102,39 @@ def test_improvement_on_a_model_is_outperforms(nlp):
         nlp, "Heron: Reading", "Heron obtains a 10.5% improvement on zero-shot models such as CLIP."
     )
     assert ("outperforms", "Heron", "CLIP") in found
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        (
+            "Compared to ResNet-50, our Heron achieves higher accuracy on ImageNet.",
+            {("outperforms", "Heron", "ResNet-50")},
+        ),
+        (
+            "We propose Heron. In comparison to BarNet and BazNet, our method reduces the "
+            "error rate by 10%.",
+            {("outperforms", "Heron", "BarNet"), ("outperforms", "Heron", "BazNet")},
+        ),
+        (
+            "When compared with GPT-4, Llama 3 obtains better scores.",
+            {("outperforms", "Llama 3", "GPT-4")},
+        ),
+    ],
+)
+def test_fronted_comparisons(nlp, abstract, expected):
+    assert expected <= rels(nlp, "Heron: Reading", abstract)
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        # no superiority in the main clause
+        "Compared with ResNet-50, Heron reaches lower accuracy on ImageNet.",
+        # the comparison is not fronted: "X is compared to Y"
+        "Heron is compared to ResNet-50, and it is higher in memory use.",
+    ],
+)
+def test_fronted_comparisons_need_a_fronted_cue_and_superiority(nlp, abstract):
+    found = rels(nlp, "Heron: Reading", abstract)
+    assert ("outperforms", "Heron", "ResNet-50") not in found
