@@ -62,6 +62,13 @@ _PLACEHOLDER_RE = re.compile(r"^(?:Our|My|The|This)[A-Z]|_|^\\")
 _POSSESSIVE_RE = re.compile(r"(?:'s|\u2019s|')$")
 # URLs and e-mail addresses (not "ViT-B/16", "Recall@10").
 _URLISH_RE = re.compile(r"https?:|www\.|\.com|\.org|\.io|//|/[a-z]|@[\w-]+\.[A-Za-z]")
+# Words glued together by a PDF extraction ("CenterforDataScience", "NewYorkUniversity",
+# "W.Xiong"): a lower-case glue word between capitals, three or more long capitalised
+# words run together, or initials glued to a surname. Real names rarely look so.
+_GLUED_RE = re.compile(
+    r"[a-z](?:of|by|and|for|with|the|in|on|to)[A-Z]|^(?=.{15})(?:[A-Z][a-z]{2,}){3,}$"
+    r"|^[A-Z]\.[A-Z][a-z]"
+)
 # Upper-case words that are ordinary English when shouted in a title ("ALL You Need").
 _SHOUTED = frozenset(
     "A AN THE ALL AND OR OF FOR TO IN ON AT BY WITH FROM IS ARE BE WE OUR YOU YOUR IT ITS "
@@ -91,6 +98,8 @@ def is_name_shaped(word: str) -> bool:
 
     >>> [is_name_shaped(w) for w in ("GPT-4o", "ImageNet", "γ-MoD", "Loki", "7B", "ALL")]
     [True, True, True, False, False, False]
+    >>> [is_name_shaped(w) for w in ("CenterforDataScience", "NewYorkUniversity", "W.Xiong")]
+    [False, False, False]
     """
     if not 2 <= len(word) <= 60 or _UNIT_RE.match(word) or word in _SHOUTED:
         return False
@@ -100,7 +109,7 @@ def is_name_shaped(word: str) -> bool:
         return bool(_ARTICLE_COMPOUND_RE.match(word))
     if _MATH_RE.search(word) or ("^" in word and len(word) <= 3):  # "O(N^2)", "R^2"
         return False
-    if _URLISH_RE.search(word):
+    if _URLISH_RE.search(word) or _GLUED_RE.search(word):
         return False
     upper = sum(1 for c in word if c.isupper())
     if not any(c.isalpha() for c in word):
