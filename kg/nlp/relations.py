@@ -325,7 +325,8 @@ def metric_value(text: str, start: int, end: int, lo: int, hi: int) -> str | Non
 
 _TAIL_CONTEXT_RE = re.compile(
     r"(?:\b(?:on|across|over|in|using|with|to|from|including|namely)|\bsuch as|"
-    r"\b(?:datasets?|benchmarks?|suites?|tasks?)\s*:)\s+(?:[\w-]+\s+){0,5}$",
+    r"\b(?:datasets?|benchmarks?|suites?|tasks?)\s*:|\b(?:datasets|benchmarks|suites)\s*,)"
+    r"\s+(?:[\w-]+\s+){0,5}$",
     re.IGNORECASE,
 )
 _LIST_GAP_RE = re.compile(r"^\s*(?:,|and|or|&|,\s*and|,\s*or)\s*(?:the\s+)?$")
@@ -507,6 +508,7 @@ def find_relations(
             list(out_re.finditer(low, lo, hi)) if len(mm) > 1 or (mm and own_mm) or anaphor else []
         )
         negs = [(m.start(), m.end()) for m in neg_re.finditer(low, lo, hi)] if outs else []
+        winners: list[str] = []  # heads compared in this sentence: evaluated where it is
         for m in outs:
             if any(s <= m.start() < e for s, e in negs):
                 continue
@@ -542,6 +544,8 @@ def find_relations(
                     tails = antecedents(prev, hi, heads)
             value = _pick_value(text, m.start(), stop, value_re)
             rule = res.trigger_id("outperforms", text, m.start())
+            if tails:
+                winners.extend(heads)
             for h in heads:
                 for t in tails:
                     if h != t:
@@ -558,6 +562,7 @@ def find_relations(
                             )
                         )
         for heads, tails in fronted_comparisons(text, lo, hi, mm, own_mm) if mm else ():
+            winners.extend(heads)
             for h in heads:
                 for t in tails:
                     rels.append(
@@ -581,6 +586,8 @@ def find_relations(
             ]
             if not heads or _SUBJECT_RE.search(text, lo, hi):  # "our method ... on D"
                 heads = list(dict.fromkeys(heads + own_mm))
+            # "Results on D show gains over Y": who gains was evaluated on D too.
+            heads = list(dict.fromkeys(heads + [h for h in winners if h not in heads]))
             for h in heads:
                 for x in tails:
                     if h != x[2]:

@@ -138,3 +138,19 @@ def test_fronted_comparisons(nlp, abstract, expected):
 def test_fronted_comparisons_need_a_fronted_cue_and_superiority(nlp, abstract):
     found = rels(nlp, "Heron: Reading", abstract)
     assert ("outperforms", "Heron", "ResNet-50") not in found
+
+
+def test_the_winner_of_a_comparison_on_data_is_evaluated_there(nlp):
+    found = rels(
+        nlp, "Heron: Reading", "Results on the GLUE benchmark show consistent gains over BERT."
+    )
+    assert {("outperforms", "Heron", "BERT"), ("evaluates_on", "Heron", "GLUE")} <= found
+
+
+def test_benchmarks_listed_after_a_comma_are_evaluated(nlp):
+    found = rels(
+        nlp,
+        "Heron: Reading",
+        "We conduct experiments on three benchmarks, SQuAD, TriviaQA and HotpotQA.",
+    )
+    assert {("evaluates_on", "Heron", "SQuAD"), ("evaluates_on", "Heron", "HotpotQA")} <= found
