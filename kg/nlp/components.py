@@ -178,6 +178,22 @@ def variant_bounds(
 
 
 _PART_VERSION_RE = re.compile(r"-v\d+(?:\.\d+)?")
+_ACRONYM_SURFACE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,4}s?$")
+
+
+def _case_split_docs(make_doc, surfaces: list[str]) -> list[Doc]:
+    """Pattern docs for a case-insensitive match: the tokenizer splits some words by case
+    ("ImageNet-1K" -> "ImageNet-1", "K"; "ImageNet-1k" stays whole), so each surface is
+    also tokenized lower- and upper-cased, and every distinct split is kept."""
+    docs, seen = [], set()
+    for surface in surfaces:
+        for variant in (surface, surface.lower(), surface.upper()):
+            doc = make_doc(variant)
+            split = tuple(t.lower_ for t in doc)
+            if split not in seen:
+                seen.add(split)
+                docs.append(doc)
+    return docs
 
 
 class Gazetteer(RuleComponent):
@@ -203,8 +219,14 @@ class Gazetteer(RuleComponent):
         for i, entry in enumerate(res.gazetteer):
             key = f"kg_gaz_{i}"
             self.entries[vocab.strings.add(key)] = entry
-            matcher = self.exact if entry.case_sensitive else self.lower
-            matcher.add(key, [make_doc(s) for s in plural_variants(entry.surfaces)])
+            surfaces = plural_variants(entry.surfaces)
+            # A short capitalised acronym ("IS", "AP") is matched as written, never as a word.
+            exact = [s for s in surfaces if entry.case_sensitive or _ACRONYM_SURFACE_RE.match(s)]
+            lower = [s for s in surfaces if s not in exact]
+            if exact:
+                self.exact.add(key, [make_doc(s) for s in exact])
+            if lower:
+                self.lower.add(key, _case_split_docs(make_doc, lower))
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []

@@ -49,9 +49,13 @@ def _write(tmp_path, name, text):
     ("text", "line", "message"),
     [
         ("MODEL\tFoo\n# c\nTOOL\tBar\n", 3, "unknown type 'TOOL'"),
-        ("MODEL\n", 1, "expected 2 to 4 tab-separated columns"),
+        ("MODEL\n", 1, "expected 2 to 5 tab-separated columns"),
         ("MODEL\tA\t\tbogus\n", 1, "unknown flag"),
         ("MODEL\tSame\nMODEL\tsame\n", 2, "duplicate of line 1"),
+        ("METHOD\tResNet\nMODEL|METHOD\tresnet\n", 2, "duplicate of line 1"),
+        ("METHOD|METHOD\tResNet\n", 1, "type listed twice"),
+        ("METHOD|TOOL\tResNet\n", 1, "unknown type 'TOOL'"),
+        ("MODEL\tA\t\t\tsrc\textra\n", 1, "expected 2 to 5 tab-separated columns"),
     ],
 )
 def test_gazetteer_errors_name_file_and_line(tmp_path, text, line, message):
@@ -60,6 +64,23 @@ def test_gazetteer_errors_name_file_and_line(tmp_path, text, line, message):
         read_gazetteer(path)
     assert f"{path}:{line}:" in str(err.value)
     assert message in str(err.value)
+
+
+def test_gazetteer_multi_typed_entry_with_source(tmp_path):
+    path = _write(
+        tmp_path, "gazetteer.tsv", "METHOD|MODEL\tResNet\tResNets\tcs\ttimm==1\nTASK\tx y\n"
+    )
+    resnet, task = read_gazetteer(path)
+    assert resnet.type is EntityType.METHOD
+    assert resnet.types == (EntityType.METHOD, EntityType.MODEL)
+    assert resnet.source == "timm==1" and resnet.case_sensitive and resnet.aliases == ("ResNets",)
+    assert task.types == (EntityType.TASK,) and task.source == ""
+
+
+def test_bundled_gazetteer_entries_all_name_a_source():
+    entries = load_resources().gazetteer
+    assert all(e.source and e.source != "-" for e in entries)
+    assert any(len(e.types) > 1 for e in entries)
 
 
 def test_gazetteer_reports_every_bad_line(tmp_path):

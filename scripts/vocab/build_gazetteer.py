@@ -1,0 +1,219 @@
+"""Rebuild ``kg/data/gazetteer.tsv`` and ``scripts/vocab/scirex_mention_phrases.tsv``.
+
+    python -m venv /tmp/vocab && /tmp/vocab/bin/pip install wordfreq==3.1.1
+    /tmp/vocab/bin/python scripts/vocab/build_gazetteer.py [--check]
+
+Sources, in priority order (the first spelling of a name wins; types and aliases are merged):
+
+1. ``scripts/vocab/curated.tsv``: hand-kept entries, each with a reference (the paper that
+   introduced the name, "-" when a package list or SciREX below also gives it,
+   ``scirex-phrases`` when it is a phrase of ``scripts/vocab/scirex_mention_phrases.tsv``, or
+   ``unaudited`` for entries of the first gazetteer not yet traced: see VOCAB_SOURCES.md);
+2. SciREX result-tuple entities (:mod:`scirex`);
+3. dataset/benchmark catalogues (:mod:`datasets`), model lists (:mod:`models`), metric lists
+   (:mod:`metrics`), each read from a pinned wheel (``_common.PINS``).
+
+Generated names are dropped when listed in ``exclude.txt`` (generic classes and words, with the
+guideline rule that excludes them), when shorter than 3 letters/digits, or, for catalogue ids,
+when they are a single common English word or a code identifier made of common words. A
+generated name that is a common English word (wordfreq's 30,000 most frequent) is matched
+case-sensitively (flag ``cs``). Output columns: ``TYPE[|TYPE...]<TAB>name<TAB>aliases<TAB>
+flags<TAB>source``, sorted by type then name, so the same sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import datasets
+import metrics
+import models
+import scirex
+from _common import REPO, TYPES, Row, key
+
+HERE = Path(__file__).resolve().parent
+GAZETTEER = REPO / "kg" / "data" / "gazetteer.tsv"
+PHRASES = HERE / "scirex_mention_phrases.tsv"  # tracing evidence, not shipped
+ARCHITECTURE_SOURCES = ("timm==", "torchvision==")
+CATALOGUES = ("tensorflow-datasets==", "lm_eval==", "torchmetrics==", "scikit-learn==")
+
+
+@dataclass
+class Entry:
+    types: list[str]
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    flags: set[str] = field(default_factory=set)
+    sources: list[str] = field(default_factory=list)
+
+
+def common_words(n: int = 30000) -> frozenset[str]:
+    from wordfreq import top_n_list  # wordfreq==3.1.1 (Apache-2.0 code, CC-BY-SA data)
+
+    return frozenset(top_n_list("en", n))
+
+
+def read_curated(path: Path) -> list[Row]:
+    rows = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 5:
+            sys.exit(f"{path}:{lineno}: expected 5 tab-separated columns")
+        types = tuple(cols[0].split("|"))
+        if not set(types) <= set(TYPES) or not cols[4].strip():
+            sys.exit(f"{path}:{lineno}: bad type or empty reference")
+        aliases = [a for a in cols[2].split("|") if a]
+        flags = {f for f in cols[3].split(",") if f}
+        rows.append(Row(types, cols[1], aliases, f"curated:{cols[4].strip()}", flags))
+    return rows
+
+
+def read_exclude(path: Path) -> set[str]:
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        term = line.split("#", 1)[0].strip()
+        if term:
+            out.add(key(term))
+    return out
+
+
+def keep_generated(row: Row, excluded: set[str], common: frozenset[str]) -> bool:
+    k = key(row.name)
+    if len(k) < 3 or k in excluded or any(key(a) in excluded for a in row.aliases):
+        return False
+    if row.source.startswith(CATALOGUES + ("scirex",)):
+        if row.name.lower() in common and " " not in row.name and not row.name.isupper():
+            return False  # "Titanic", "Beans": a catalogue id that is a plain word
+        parts = re.findall(r"[A-Z][a-z]+", row.name)
+        if re.fullmatch(r"(?:[A-Z][a-z]+){2,}", row.name) and all(
+            p.lower() in common for p in parts
+        ):
+            return False  # "AnswerEquivalence": a builder's class name, not a dataset's name
+    return True
+
+
+def merge(rows: list[Row], common: frozenset[str]) -> list[Entry]:
+    entries: list[Entry] = []
+    by_key: dict[str, Entry] = {}
+    for row in rows:
+        keys = [key(row.name)] + [key(a) for a in row.aliases]
+        entry = next((by_key[k] for k in keys if k in by_key), None)
+        curated = row.source.startswith("curated:")
+        if entry is None:
+            flags = set(row.flags)
+            if not curated and (row.name.lower() in common or len(key(row.name)) <= 3):
+                flags.add("cs")
+            entry = Entry(list(row.types), row.name, [], flags, [])
+            entries.append(entry)
+        else:
+            entry.types += [t for t in row.types if t not in entry.types]
+        for s in [row.name, *row.aliases]:
+            if s != entry.name and s not in entry.aliases and "\t" not in s and "|" not in s:
+                entry.aliases.append(s)
+        tag = row.source
+        if tag not in entry.sources and tag != "curated:-":
+            entry.sources.append(tag)
+        for k in keys:
+            by_key.setdefault(k, entry)
+    for entry in entries:
+        # An architecture family is METHOD first (guideline rule 6), MODEL when context says so.
+        if any(s.startswith(ARCHITECTURE_SOURCES) for s in entry.sources) and (
+            "METHOD" in entry.types
+        ):
+            entry.types = ["METHOD"] + [t for t in entry.types if t != "METHOD"]
+        # Aliases that differ from the name only by case add nothing unless matched exactly.
+        if "cs" not in entry.flags:
+            seen = {entry.name.lower()}
+            entry.aliases = [
+                a for a in entry.aliases if not (a.lower() in seen or seen.add(a.lower()))
+            ]
+    return entries
+
+
+def render(entries: list[Entry]) -> str:
+    head = [
+        "# Gazetteer of widely known ML entities. GENERATED by scripts/vocab/build_gazetteer.py:",
+        "# do not edit; change scripts/vocab/curated.tsv or the scripts and rerun.",
+        "# Columns: TYPE[|TYPE...] (first = default, the others when context says so) <TAB> name",
+        "#   <TAB> other surface forms, '|'-separated <TAB> flags ('cs' = match case-sensitively)",
+        "#   <TAB> sources (';'-separated: pinned package, scirex:df=N, curated:<reference>).",
+        "# Sources and licences: kg/data/VOCAB_SOURCES.md.",
+    ]
+    order = {t: i for i, t in enumerate(TYPES)}
+    lines = [
+        "\t".join(
+            [
+                "|".join(e.types),
+                e.name,
+                "|".join(e.aliases),
+                ",".join(sorted(e.flags)),
+                ";".join(e.sources) or "-",
+            ]
+        )
+        for e in sorted(entries, key=lambda e: (order[e.types[0]], e.name.lower(), e.name))
+    ]
+    return "\n".join(head + lines) + "\n"
+
+
+def render_phrases(rows: list[tuple[str, str, int]]) -> str:
+    head = [
+        "# Lower-case Method/Task/Metric mention phrases of SciREX (Jain et al. 2020, Apache-2.0),",
+        "# GENERATED by scripts/vocab/build_gazetteer.py (scirex.phrases): phrase <TAB> majority",
+        "# SciREX type mapped to kg's (Method->METHOD, Task->TASK, Metric->METRIC) <TAB> number of",
+        "# the 261 papers using it (>= 2). SciREX labels generic phrases too: candidate material,",
+        "# not a list of entities.",
+    ]
+    return "\n".join(head + [f"{p}\t{t}\t{df}" for p, t, df in rows]) + "\n"
+
+
+def build(keep_unaudited: bool = True) -> tuple[str, str]:
+    common = common_words()
+    excluded = read_exclude(HERE / "exclude.txt")
+    curated = [
+        r
+        for r in read_curated(HERE / "curated.tsv")
+        if keep_unaudited or "unaudited" not in r.source
+    ]
+    generated = [
+        r
+        for r in scirex.rows() + datasets.rows() + models.rows() + metrics.rows()
+        if keep_generated(r, excluded, common)
+    ]
+    phrases = scirex.phrases()
+    known = {key(p) for p, _, _ in phrases}
+    for r in curated:  # "scirex-phrases" promises the phrase is in scirex_mention_phrases.tsv
+        if r.source == "curated:scirex-phrases":
+            if not any(key(s) in known for s in [r.name, *r.aliases]):
+                sys.exit(f"curated entry {r.name!r} says scirex-phrases but SciREX lacks it")
+            r.source = "scirex-phrases"
+    entries = merge(curated + generated, common)
+    traced = {id(e) for e in entries if any(not s.startswith("curated:") for s in e.sources)}
+    for e in entries:  # a curated "-" reference promises a package or SciREX source
+        if id(e) not in traced and not e.sources:
+            sys.exit(f"curated entry {e.name!r} says '-' but no source list gives it")
+    return render(entries), render_phrases(phrases)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--check", action="store_true", help="fail if the files are out of date")
+    ap.add_argument("--drop-unaudited", action="store_true", help="leave out unaudited entries")
+    args = ap.parse_args()
+    gaz, phrases = build(keep_unaudited=not args.drop_unaudited)
+    for path, text in ((GAZETTEER, gaz), (PHRASES, phrases)):
+        if args.check:
+            if path.read_text(encoding="utf-8") != text:
+                sys.exit(f"{path} is out of date: rerun {Path(__file__).name}")
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path} ({text.count(chr(10)) - 6} lines)")
+
+
+if __name__ == "__main__":
+    main()
