@@ -458,6 +458,19 @@ def cued_names(
     return out
 
 
+def shouted(text: str, title_end: int) -> bool:
+    """Whether the title is written in capitals (most of its letters upper case): then
+    its words are not acronyms, and only a prefix before a colon can be a name."""
+    letters = [c for c in text[:title_end] if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
+def title_prefix_end(text: str, title_end: int) -> int:
+    """End of a title's prefix before its colon ("LLAMA-OMNI: ..." -> 10), else 0."""
+    colon = text.find(":", 0, title_end)
+    return colon if 0 < colon <= 40 else 0
+
+
 def _title_prefix_name(text: str, title_end: int) -> tuple[int, int] | None:
     """The span of a title prefix that is a name: one to three words before a colon,
     capitalised, no glue words ("Lawma: ...", not "Pooling And Attention: ...")."""

@@ -303,10 +303,13 @@ class Candidates(RuleComponent):
         text = doc_text(doc)
         floors = [s for s, _ in _sentences(doc)]
         found: list[tuple[int, int, str, str]] = []
+        t_end = title_end(text)
         names = candidates.name_spans(text)
+        if candidates.shouted(text, t_end):  # "LLAMA-OMNI: SEAMLESS SPEECH INTERACTION"
+            prefix = candidates.title_prefix_end(text, t_end)
+            names = [(s, e) for s, e in names if s >= t_end or e <= prefix]
         for s, e in names:
             found.append((s, e, "", "shape"))
-        t_end = title_end(text)
         for s, e in candidates.listed_names(text, names, t_end):
             found.append((s, e, "", "listed"))
         for s, e in candidates.evaluation_lists(text, t_end):

@@ -356,3 +356,14 @@ def test_unknown_names_default_to_method(kg_nlp):
     """GUIDELINE rule 6: architectures and techniques are METHOD; MODEL needs evidence."""
     ex = run(kg_nlp, "Sequence Models", "We combine QRNN with beam search for tagging.")
     assert ents(ex)["QRNN"] is EntityType.METHOD
+
+
+def test_title_in_capitals_gives_no_word_by_word_acronyms(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "LLAMA-OMNI: SEAMLESS SPEECH INTERACTION WITH LARGE LANGUAGE MODELS",
+        "We build LLaMA-Omni on Llama-3.1-8B-Instruct for speech interaction.",
+    )
+    names = set(ents(ex))
+    assert not names & {"SEAMLESS", "SPEECH", "INTERACTION", "LARGE", "MODELS"}
+    assert "Llama-3.1-8B-Instruct" in names
