@@ -245,6 +245,46 @@ def evaluation_lists(text: str, title_end: int = 0) -> list[tuple[int, int]]:
     return found
 
 
+_CAPITALISED_RE = re.compile(r"(?<![\w-])[A-Z][a-z]{2,}(?:-[A-Z]?[a-z]+)*(?![\w-])")
+_NOT_NAME_BEFORE_RE = re.compile(
+    r"(?:Figure|Fig\.|Table|Section|Sec\.|Eq\.|Equation|Appendix|Algorithm|Theorem|Lemma)\s*$"
+)
+_CAP_BEFORE_RE = re.compile(r"[A-Z][\w-]* $")
+
+
+def capitalised_names(
+    text: str,
+    common: frozenset[str],
+    stops: frozenset[str],
+    title_end: int = 0,
+    languages: frozenset[str] = frozenset(),
+) -> list[tuple[int, int]]:
+    """Capitalised words in the abstract that are no ordinary word (``common``, learned
+    from SciREX: "Loki", "Cambrian", "Minitron"): not at a sentence start, not in the
+    title (which capitalises every word), not a function word, stop term, language or
+    country (``languages``), a figure/table label, or a surname before "et al."."""
+    out = []
+    for m in _CAPITALISED_RE.finditer(text, title_end):
+        word = m.group()
+        low = word.lower()
+        if low in common or low in stops or low in _FUNCTION_WORDS or "-" in low:
+            continue
+        if _CAP_NEXT_RE.match(text, m.end()) or _CAP_BEFORE_RE.search(text, 0, m.start()):
+            continue  # part of a capitalised run ("Harry Potter", "Hutter Prize")
+        if low in languages or _sentence_initial(text, m.start()):
+            continue
+        if _NOT_NAME_BEFORE_RE.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        if (
+            text.startswith(" et al", m.end())
+            or text.startswith(" and ", m.end())
+            and (text.find(" et al", m.end(), m.end() + 40) > 0)
+        ):
+            continue
+        out.append((m.start(), m.end()))
+    return out
+
+
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[:start].rstrip()
     return not before or before[-1] in ".!?:\n\"'\u201c("

@@ -314,6 +314,10 @@ class Candidates(RuleComponent):
             found.append((s, e, "", "listed"))
         for s, e in candidates.evaluation_lists(text, t_end):
             found.append((s, e, "", "listed"))
+        for s, e in candidates.capitalised_names(
+            text, self.res.common_words, self.res.stop_terms, t_end, self.res.languages
+        ):
+            found.append((s, e, "", "capitalised"))
         for s, e, etype in candidates.head_phrases(
             text,
             self.res.heads,
@@ -425,6 +429,7 @@ class Entities(RuleComponent):
         resolve.type_groups(text, t_end, groups, self.res, own)
         for key in introduced.keys() - own:
             groups[key].introduced = True
+        groups = resolve.drop_unsupported_capitalised(groups)
         groups = resolve.drop_unreported_metrics(
             fold_case(text), sents, groups, self.res.trigger_regex("result", folded=True)
         )

@@ -47,11 +47,22 @@ PRIORITY = {
     "cue-noun": 3,
     "shape": 4,
     "listed": 4,
+    "capitalised": 4,
     "repeat": 5,
 }
 #: Sources that make a candidate a name (not a phrase or a known entity).
 NAME_SOURCES = frozenset(
-    {"shape", "named", "title-colon", "abbr-short", "abbr-long", "repeat", "cue-noun", "listed"}
+    {
+        "shape",
+        "named",
+        "title-colon",
+        "abbr-short",
+        "abbr-long",
+        "repeat",
+        "cue-noun",
+        "listed",
+        "capitalised",
+    }
 )
 #: Evidence weights of the typing step.
 W_GAZ, W_TITLE, W_CUE, W_HEAD, W_SUFFIX, W_CONTEXT, W_DEFAULT = 10, 6, 5, 4, 3, 2, 0.5
@@ -474,6 +485,22 @@ def _best_name(surfaces: list[str]) -> str:
         return surfaces[0]
     counts = Counter(surfaces)  # ordered by first appearance; max keeps the first of a tie
     return max(counts, key=counts.__getitem__)
+
+
+def drop_unsupported_capitalised(groups: dict[str, Group]) -> dict[str, Group]:
+    """Drop names found only as a capitalised uncommon word (:func:`capitalised_names`)
+    that the paper mentions once and nothing in its context types (no cue noun,
+    apposition, evaluation context or spelling: only the default vote)."""
+
+    def unsupported(g: Group) -> bool:
+        return (
+            g.sources <= {"capitalised", "repeat"}
+            and len(g.mentions) == 1
+            and not g.introduced
+            and sum(g.votes.values()) <= W_DEFAULT
+        )
+
+    return {k: g for k, g in groups.items() if not unsupported(g)}
 
 
 def drop_unreported_metrics(

@@ -46,6 +46,8 @@ DATA_FILES = (
     "heads.tsv",
     "scirex_phrases.tsv",
     "scirex_modifiers.txt",
+    "common_words.txt",
+    "languages.txt",
     "cue_nouns.tsv",
     "name_affixes.tsv",
     "stop_terms.txt",
@@ -104,6 +106,8 @@ class Resources:
     heads: Mapping[str, tuple[EntityType, bool]]
     phrases: Mapping[str, EntityType]
     technical_modifiers: frozenset[str]
+    common_words: frozenset[str]
+    languages: frozenset[str]
     cue_nouns: Mapping[str, EntityType]
     affixes: tuple[tuple[str, str, EntityType], ...]
     stop_terms: frozenset[str]
@@ -363,6 +367,8 @@ def load_resources(data_dir: str | None = None) -> Resources:
         heads=read_heads(base / "heads.tsv"),
         phrases=read_phrases(base / "scirex_phrases.tsv"),
         technical_modifiers=read_terms(base / "scirex_modifiers.txt", normalise=False),
+        common_words=read_terms(base / "common_words.txt", normalise=False),
+        languages=read_terms(base / "languages.txt", normalise=False),
         cue_nouns=read_cue_nouns(base / "cue_nouns.tsv"),
         affixes=read_affixes(base / "name_affixes.tsv"),
         stop_terms=read_terms(base / "stop_terms.txt", normalise=True),

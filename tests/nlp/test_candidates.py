@@ -127,3 +127,16 @@ def test_title_prefix_must_be_short_and_not_a_phrase(res):
 )
 def test_suffix_type(name, etype, res):
     assert candidates.suffix_type(name, res.affixes) is etype
+
+
+def test_capitalised_uncommon_words_are_names():
+    from kg.nlp.candidates import capitalised_names
+
+    common = frozenset({"weather", "anything", "model"})
+    text = (
+        "Title\n\nWe test Loki and Weather data. Figure Two shows Harry Potter fans. Nepali text."
+    )
+    languages = frozenset({"nepali"})
+    found = [text[s:e] for s, e in capitalised_names(text, common, frozenset(), 5, languages)]
+    # not an ordinary word, a sentence start, a capitalised run or a language
+    assert found == ["Loki"]

@@ -367,3 +367,14 @@ def test_title_in_capitals_gives_no_word_by_word_acronyms(kg_nlp):
     names = set(ents(ex))
     assert not names & {"SEAMLESS", "SPEECH", "INTERACTION", "LARGE", "MODELS"}
     assert "Llama-3.1-8B-Instruct" in names
+
+
+def test_uncommon_capitalised_names_need_context(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Domain Adaptation",
+        "We report results on the Babel corpus and compare with Florentine once.",
+    )
+    found = ents(ex)
+    assert found.get("Babel") is EntityType.DATASET
+    assert "Florentine" not in found  # once, nothing types it
