@@ -109,6 +109,7 @@ RULE_CONFIDENCE = {
     "outperform-fronted": 0.75,
     "metric-in-sentence": 0.8,
     "eval-on": 0.7,
+    "eval-on-carried": 0.55,
 }
 
 
@@ -424,6 +425,11 @@ _SUPERIOR_RE = re.compile(
 )
 
 
+_CARRY_RE = re.compile(
+    r"\b(?:we|our|it|its|they|their|results|experiments|evaluations?)\b", re.IGNORECASE
+)
+
+
 def fronted_comparisons(
     text: str, lo: int, hi: int, mm: list, own_mm: list[str]
 ) -> list[tuple[list[str], list[str]]]:
@@ -488,6 +494,7 @@ def find_relations(
     low = fold_case(text)
     value_re = res.trigger_regex("value")
     named = {k: _named(g, text) for k, g in groups.items()}
+    prev_mm: list = []  # the named models/methods of the last sentence that had any
     for i, sent in enumerate(sentences):
         lo, hi = sent
         if title_end and hi <= title_end:
@@ -496,6 +503,7 @@ def find_relations(
         if not ms:
             continue
         typed = [(s, e, k, groups[k].type) for s, e, k in ms]
+        mm_before, prev_mm = prev_mm, [x for x in typed if x[3] in MM] or prev_mm
         mm = [x for x in typed if x[3] in MM]
         db = [x for x in typed if x[3] in DB]
         metrics = [x for x in _in(mentions, lo, hi) if groups[x[2]].type is EntityType.METRIC]
@@ -588,18 +596,24 @@ def find_relations(
                 heads = list(dict.fromkeys(heads + own_mm))
             # "Results on D show gains over Y": who gains was evaluated on D too.
             heads = list(dict.fromkeys(heads + [h for h in winners if h not in heads]))
+            rule = "eval-on"
+            if not heads and mm_before and _CARRY_RE.search(text, lo, hi):
+                # "We prune X. Results on D and E show ...": the models of the sentence before.
+                subject = next(
+                    (
+                        x
+                        for x in mm_before
+                        if not _object_of(text, 0, x) and not _modifies_generic(text, x[1])
+                    ),
+                    None,
+                )
+                heads = [subject[2]] if subject and subject is mm_before[0] else []
+                rule = "eval-on-carried"
             for h in heads:
                 for x in tails:
                     if h != x[2]:
                         rels.append(
-                            Rel(
-                                RelationType.EVALUATES_ON,
-                                h,
-                                x[2],
-                                sent,
-                                "eval-on",
-                                confidence("eval-on"),
-                            )
+                            Rel(RelationType.EVALUATES_ON, h, x[2], sent, rule, confidence(rule))
                         )
         # uses_metric: the models, methods, datasets of the metric's clause (of the
         # sentence when the clause has none); its value only from that clause.

@@ -154,3 +154,19 @@ def test_benchmarks_listed_after_a_comma_are_evaluated(nlp):
         "We conduct experiments on three benchmarks, SQuAD, TriviaQA and HotpotQA.",
     )
     assert {("evaluates_on", "Heron", "SQuAD"), ("evaluates_on", "Heron", "HotpotQA")} <= found
+
+
+def test_evaluation_carried_from_the_subject_of_the_sentence_before(nlp):
+    found = rels(
+        nlp,
+        "Pruning",
+        "We prune Llama2-7b with a new criterion. Results on BoolQ and PIQA show small losses.",
+    )
+    assert {("evaluates_on", "Llama2-7b", "BoolQ"), ("evaluates_on", "Llama2-7b", "PIQA")} <= found
+    # a baseline named as an object before is not carried
+    found = rels(
+        nlp,
+        "Retrieval",
+        "We compare against BM25 and DPR. Results on TriviaQA are mixed.",
+    )
+    assert not any(t == "evaluates_on" for t, _, _ in found)
