@@ -156,12 +156,19 @@ def _top_type(g: Group) -> EntityType | None:
     return max(g.votes.items(), key=lambda kv: kv[1])[0] if g.votes else g.type
 
 
-def _proposable(text: str, x: tuple[int, int, str], groups: dict[str, Group], cue_nouns) -> bool:
+def _proposable(
+    text: str, x: tuple[int, int, str], groups: dict[str, Group], cue_nouns, title_end: int = 0
+) -> bool:
     """Whether a mention right after "we propose" can be the proposal: not a known
-    (gazetteer) entity, not a task/metric phrase, not the object of a preposition,
-    not a descriptor ("a new IFT dataset")."""
+    (gazetteer) entity unless the title names it too (the paper that introduced a
+    well-known name: "Bi-Directional Attention Flow ..." introduces BiDAF), not a
+    task/metric phrase, not the object of a preposition, not a descriptor ("a new IFT
+    dataset")."""
     g = groups[x[2]]
-    if "gaz" in g.sources or (g.sources <= {"head", "repeat"} and _top_type(g) in _PHRASE_TYPES):
+    in_title = any(s < title_end for s, _ in g.mentions)
+    shaped = any(s >= title_end and _NAMED_CHAR_RE.search(text, s, e) for s, e in g.mentions)
+    known = "gaz" in g.sources and not (in_title and shaped)
+    if known or (g.sources & {"head", "repeat", "gaz"} and _top_type(g) in _PHRASE_TYPES):
         return False
     before = text[max(0, x[0] - 30) : x[0]]
     if _PREP_BEFORE_RE.search(before):
@@ -234,7 +241,7 @@ def find_introduced(
                 for x in ms
                 if m.end() <= x[0] < limit
                 and groups[x[2]].sources & NAME_SOURCES
-                and _proposable(text, x, groups, res.cue_nouns)
+                and _proposable(text, x, groups, res.cue_nouns, title_end)
             ]
             if pick:
                 add(pick[0][2], "novel-x", sent)
@@ -243,7 +250,7 @@ def find_introduced(
             enumerated = [x for x in after if _ENUM_BEFORE_RE.search(text, m.end(), x[0])]
             for x in enumerated:
                 if "gaz" not in groups[x[2]].sources and (
-                    _proposable(text, x, groups, res.cue_nouns)
+                    _proposable(text, x, groups, res.cue_nouns, title_end)
                     or _ENUM_BEFORE_RE.search(text, max(m.end(), x[0] - 8), x[0])
                 ):
                     add(x[2], "propose-enum", sent)
@@ -253,7 +260,7 @@ def find_introduced(
                 x
                 for x in after
                 if x[0] - m.end() <= 80
-                and _proposable(text, x, groups, res.cue_nouns)
+                and _proposable(text, x, groups, res.cue_nouns, title_end)
                 # with "called X" in the sentence, only a name can be another proposal
                 and not (named_here and not groups[x[2]].sources & NAME_SOURCES)
             ]

@@ -170,3 +170,15 @@ def test_evaluation_carried_from_the_subject_of_the_sentence_before(nlp):
         "We compare against BM25 and DPR. Results on TriviaQA are mixed.",
     )
     assert not any(t == "evaluates_on" for t, _, _ in found)
+
+
+def test_a_known_name_is_proposed_by_the_paper_whose_title_names_it(nlp):
+    found = rels(
+        nlp,
+        "BERT: Pre-training of Deep Bidirectional Transformers",
+        "We introduce a new language representation model called BERT.",
+    )
+    assert ("proposes", "PAPER", "BERT") in found
+    # elsewhere the same known name is only used
+    found = rels(nlp, "Reading at Scale", "We introduce a reader built on BERT.")
+    assert ("proposes", "PAPER", "BERT") not in found
