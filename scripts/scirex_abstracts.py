@@ -37,6 +37,29 @@ def detokenize(words: list[str]) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def excluded_ids(paths: list[str] | None) -> frozenset[str]:
+    """SciREX ``doc_id`` prefixes of the papers in kg input files written by this script
+    (ids ``scirex-<12 hex>``): the documents a leave-out vocabulary must not see."""
+    ids = set()
+    for path in paths or ():
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                pid = json.loads(line).get("id", "") if line.strip() else ""
+                if pid.startswith("scirex-"):
+                    ids.add(pid[len("scirex-") :])
+    return frozenset(ids)
+
+
+def iter_docs(path, exclude: frozenset[str] = frozenset()):
+    """The SciREX documents of ``path`` (JSON lines), without those whose id starts with
+    one of ``exclude``."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            doc = json.loads(line)
+            if doc["doc_id"][:12] not in exclude:
+                yield doc
+
+
 def abstract_record(doc: dict) -> dict | None:
     """The title and abstract of one SciREX document, or None when the first section is odd."""
     words = doc["words"]

@@ -11,11 +11,13 @@ that is ("Weather", "Anything") is a sentence start, a title word or a heading.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections import Counter
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scirex_abstracts import excluded_ids, iter_docs  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "kg" / "data" / "common_words.txt"
 _LOWER_WORD_RE = re.compile(r"^[a-z]{3,}$")
@@ -26,11 +28,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("docs", type=Path, help="scirex-train-docs.jsonl")
     parser.add_argument("--min-docs", type=int, default=3)
     parser.add_argument("-o", "--output", type=Path, default=OUT)
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        metavar="PAPERS.jsonl",
+        help="leave out the SciREX papers of this kg input (for leave-out evaluation)",
+    )
     args = parser.parse_args(argv)
     papers: Counter = Counter()
-    with args.docs.open(encoding="utf-8") as fh:
-        for line in fh:
-            papers.update({w for w in json.loads(line)["words"] if _LOWER_WORD_RE.match(w)})
+    for doc in iter_docs(args.docs, excluded_ids(args.exclude)):
+        papers.update({w for w in doc["words"] if _LOWER_WORD_RE.match(w)})
     words = sorted(w for w, n in papers.items() if n >= args.min_docs)
     with args.output.open("w", encoding="utf-8") as out:
         out.write(

@@ -26,14 +26,13 @@ its typings. Rerun after changing a filter:
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scirex_abstracts import detokenize  # noqa: E402
+from scirex_abstracts import detokenize, excluded_ids, iter_docs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "kg" / "data" / "scirex_phrases.tsv"
@@ -84,27 +83,27 @@ def read_stop_terms(path: Path) -> frozenset[str]:
     return frozenset(terms)
 
 
-def count_phrases(docs_path: Path) -> tuple[dict, dict, Counter, list[str]]:
+def count_phrases(
+    docs_path: Path, exclude: frozenset[str] = frozenset()
+) -> tuple[dict, dict, Counter, list[str]]:
     """Papers per (phrase, SciREX type), lower-case share and mention count per phrase,
     and the lower-cased token text of every paper."""
     papers: dict[str, Counter] = defaultdict(Counter)
     lower: Counter = Counter()
     total: Counter = Counter()
     texts: list[str] = []
-    with docs_path.open(encoding="utf-8") as fh:
-        for line in fh:
-            doc = json.loads(line)
-            words = doc["words"]
-            texts.append(" " + " ".join(words).lower() + " ")
-            seen = set()
-            for start, end, etype in doc["ner"]:
-                phrase = detokenize(words[start:end])
-                key = phrase.lower()
-                total[key] += 1
-                lower[key] += phrase == key
-                if (key, etype) not in seen:
-                    seen.add((key, etype))
-                    papers[key][etype] += 1
+    for doc in iter_docs(docs_path, exclude):
+        words = doc["words"]
+        texts.append(" " + " ".join(words).lower() + " ")
+        seen = set()
+        for start, end, etype in doc["ner"]:
+            phrase = detokenize(words[start:end])
+            key = phrase.lower()
+            total[key] += 1
+            lower[key] += phrase == key
+            if (key, etype) not in seen:
+                seen.add((key, etype))
+                papers[key][etype] += 1
     share = {k: lower[k] / total[k] for k in total}
     return papers, share, total, texts
 
@@ -122,24 +121,24 @@ def tag_rates(phrases: list[str], total: Counter, texts: list[str]) -> dict[str,
 _TOKEN_RE = re.compile(r"[a-z0-9]+|[^a-z0-9\s]")
 
 
-def technical_modifiers(docs_path: Path, min_docs: int) -> list[str]:
+def technical_modifiers(
+    docs_path: Path, min_docs: int, exclude: frozenset[str] = frozenset()
+) -> list[str]:
     """Lower-case words that SciREX Method/Task mentions use before their last word in at
     least ``min_docs`` papers ("adversarial", "semantic", "beam"): a head phrase built from
     such words names a technique or task ("beam search"), one with an evaluative word before
     its head ("successful matching") does not."""
     papers: Counter = Counter()
-    with docs_path.open(encoding="utf-8") as fh:
-        for line in fh:
-            doc = json.loads(line)
-            words = doc["words"]
-            seen = set()
-            for start, end, etype in doc["ner"]:
-                if etype not in ("Method", "Task") or end - start < 2:
-                    continue
-                for word in words[start : end - 1]:
-                    if re.fullmatch(r"[a-z][a-z-]*[a-z]", word):
-                        seen.add(word)
-            papers.update(seen)
+    for doc in iter_docs(docs_path, exclude):
+        words = doc["words"]
+        seen = set()
+        for start, end, etype in doc["ner"]:
+            if etype not in ("Method", "Task") or end - start < 2:
+                continue
+            for word in words[start : end - 1]:
+                if re.fullmatch(r"[a-z][a-z-]*[a-z]", word):
+                    seen.add(word)
+        papers.update(seen)
     return sorted(w for w, n in papers.items() if n >= min_docs and w not in GENERIC_MODIFIERS)
 
 
@@ -163,10 +162,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("docs", type=Path, help="scirex-train-docs.jsonl")
     parser.add_argument("--min-docs", type=int, default=3)
     parser.add_argument("--min-tag-rate", type=float, default=0.5)
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        metavar="PAPERS.jsonl",
+        help="leave out the SciREX papers of this kg input (for leave-out evaluation)",
+    )
     parser.add_argument("-o", "--output", type=Path, default=OUT)
     args = parser.parse_args(argv)
     stops = read_stop_terms(ROOT / "kg" / "data" / "stop_terms.txt")
-    papers, share, total, texts = count_phrases(args.docs)
+    exclude = excluded_ids(args.exclude)
+    papers, share, total, texts = count_phrases(args.docs, exclude)
     rows = []
     candidates = []
     for phrase, by_type in papers.items():
@@ -193,14 +199,14 @@ def main(argv: list[str] | None = None) -> int:
         for phrase, etype, n, frac in rows:
             out.write(f"{phrase}\t{etype}\t{n}\t{frac}\n")
     print(f"{len(rows)} phrases -> {args.output}", file=sys.stderr)
-    mods = technical_modifiers(args.docs, args.min_docs)
-    with MODIFIERS_OUT.open("w", encoding="utf-8") as out:
+    mods = technical_modifiers(args.docs, args.min_docs, exclude)
+    with (args.output.parent / MODIFIERS_OUT.name).open("w", encoding="utf-8") as out:
         out.write(
             "# Lower-case words SciREX Method/Task mentions use before their head, in at least\n"
             f"# {args.min_docs} papers. Generated by scripts/vocab_scirex_phrases.py.\n"
         )
         out.writelines(w + "\n" for w in mods)
-    print(f"{len(mods)} modifiers -> {MODIFIERS_OUT}", file=sys.stderr)
+    print(f"{len(mods)} modifiers -> {args.output.parent / MODIFIERS_OUT.name}", file=sys.stderr)
     return 0
 
 
