@@ -312,6 +312,16 @@ def verb_forms(base: str) -> set[str]:
     return forms
 
 
+def _modifier_stops(base: Path) -> frozenset[str]:
+    """``modifier_stops.txt`` and the forms of ``verbs.txt``, except verb forms that SciREX
+    technique and task names use as modifiers and that are no participle ("pose" in "human
+    pose estimation", "frame" in "frame interpolation")."""
+    technical = read_terms(base / "scirex_modifiers.txt", normalise=False)
+    verbs = set().union(*(verb_forms(v) for v in read_terms(base / "verbs.txt", normalise=False)))
+    nouns = {w for w in technical if not w.endswith(("ed", "ing"))}  # "pose", not "designed"
+    return read_terms(base / "modifier_stops.txt", normalise=False) | (verbs - nouns)
+
+
 def read_triggers(path: Path) -> Mapping[str, tuple[Trigger, ...]]:
     """Read ``{"id", "kind", "regex"}`` objects, one a line; ids must be unique."""
     by_kind: dict[str, list[Trigger]] = {}
@@ -373,8 +383,6 @@ def load_resources(data_dir: str | None = None) -> Resources:
         affixes=read_affixes(base / "name_affixes.tsv"),
         stop_terms=read_terms(base / "stop_terms.txt", normalise=True),
         metric_modifiers=read_terms(base / "metric_modifiers.txt", normalise=False),
-        modifier_stops=read_terms(base / "modifier_stops.txt", normalise=False).union(
-            *(verb_forms(v) for v in read_terms(base / "verbs.txt", normalise=False))
-        ),
+        modifier_stops=_modifier_stops(base),
         triggers=read_triggers(base / "triggers.jsonl"),
     )
