@@ -66,7 +66,7 @@ _URLISH_RE = re.compile(r"https?:|www\.|\.com|\.org|\.io|//|/[a-z]|@[\w-]+\.[A-Z
 # "W.Xiong"): a lower-case glue word between capitals, three or more long capitalised
 # words run together, or initials glued to a surname. Real names rarely look so.
 _GLUED_RE = re.compile(
-    r"[a-z](?:of|by|and|for|with|the|in|on|to)[A-Z]|^(?=.{15})(?:[A-Z][a-z]{2,}){3,}$"
+    r"[A-Z][a-z]{3,}(?:of|by|and|for|with|the)[A-Z][a-z]{2,}|^(?=.{15})(?:[A-Z][a-z]{2,}){3,}$"
     r"|^[A-Z]\.[A-Z][a-z]"
 )
 # Upper-case words that are ordinary English when shouted in a title ("ALL You Need").
@@ -100,6 +100,8 @@ def is_name_shaped(word: str) -> bool:
     [True, True, True, False, False, False]
     >>> [is_name_shaped(w) for w in ("CenterforDataScience", "NewYorkUniversity", "W.Xiong")]
     [False, False, False]
+    >>> [is_name_shaped(w) for w in ("HeronNet", "InceptionNet", "HandNet", "ProofNet")]
+    [True, True, True, True]
     """
     if not 2 <= len(word) <= 60 or _UNIT_RE.match(word) or word in _SHOUTED:
         return False

@@ -432,6 +432,41 @@ _SUPERIOR_RE = re.compile(
 )
 
 
+# A fronted subordinate clause ("While GPT-4 performs best, X ...") or a coordinated one
+# (", while X outperforms Y") ends where the main clause starts.
+_SUBORDINATE_RE = re.compile(
+    r"\s*(?:while|although|though|whereas|unlike|despite|because|since|when|after|before|"
+    r"besides|among|beyond|in contrast to|apart from|using|with|given|by|built on|based on|"
+    r"trained on|starting from)\b[^,;]*,",
+    re.IGNORECASE,
+)
+_CLAUSE_START_RE = re.compile(r";|,?\s+(?:while|whereas|but)\s+|\bthat\s+", re.IGNORECASE)
+
+
+def clause_start(text: str, lo: int, pos: int) -> int:
+    """Start of the clause holding ``pos`` in the sentence starting at ``lo``."""
+    start = lo
+    sub = _SUBORDINATE_RE.match(text, lo, pos)
+    if sub:
+        start = sub.end()
+    for m in _CLAUSE_START_RE.finditer(text, start, pos):
+        start = m.end()
+    return start
+
+
+def _aside(text: str, start: int, pos: int) -> bool:
+    """Whether ``pos`` lies in a parenthesis or a ", which/that/where ..." aside opened
+    after ``start`` and not closed before ``pos``."""
+    seg = text[start:pos]
+    if seg.count("(") > seg.count(")"):
+        return True
+    opened = [m.end() for m in _ASIDE_RE.finditer(seg)]
+    return bool(opened) and "," not in seg[opened[-1] :]
+
+
+_ASIDE_RE = re.compile(r",\s*(?:which|that|who|where|built|based|trained|using)\b")
+
+
 _CARRY_RE = re.compile(
     r"\b(?:we|our|it|its|they|their|results|experiments|evaluations?)\b", re.IGNORECASE
 )
@@ -528,8 +563,22 @@ def find_relations(
             if any(s <= m.start() < e for s, e in negs):
                 continue
             before = [x for x in mm if x[1] <= m.start()]
-            # "X lowers MSE relative to Y and outperforms Z": the subject, not Y.
-            subject = next((x for x in reversed(before) if not _object_of(text, lo, x)), None)
+            # The subject of the comparison's clause: its first model/method that is no
+            # object of a preposition and not inside a parenthesis or relative clause ("X,
+            # which builds on Y, outperforms Z"; "X lowers MSE relative to Y and outperforms Z").
+            # A participle ("..., outperforming Y") attaches to the nearest one instead.
+            start = clause_start(text, lo, m.start())
+            candidates = reversed(before) if low.startswith("ing", m.end() - 3) else before
+            subject = next(
+                (
+                    x
+                    for x in candidates
+                    if x[0] >= start
+                    and not _object_of(text, lo, x)
+                    and not _aside(text, start, x[0])
+                ),
+                None,
+            )
             subject = subject or (before[-1] if before else None)
             heads = [subject[2]] if subject else []
             gap_from = subject[1] if subject else lo

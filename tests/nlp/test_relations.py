@@ -182,3 +182,20 @@ def test_a_known_name_is_proposed_by_the_paper_whose_title_names_it(nlp):
     # elsewhere the same known name is only used
     found = rels(nlp, "Reading at Scale", "We introduce a reader built on BERT.")
     assert ("proposes", "PAPER", "BERT") not in found
+
+
+@pytest.mark.parametrize(
+    ("abstract", "head", "tail"),
+    [
+        ("HeronNet, which builds on BERT, outperforms RoBERTa on GLUE.", "HeronNet", "RoBERTa"),
+        ("Using BERT as the encoder, HeronNet outperforms RoBERTa.", "HeronNet", "RoBERTa"),
+        ("HeronNet (built on BERT) consistently outperforms RoBERTa.", "HeronNet", "RoBERTa"),
+        ("HeronNet matches GPT-4 on MMLU and outperforms Llama 2.", "HeronNet", "Llama 2"),
+        ("While GPT-4 performs best, HeronNet outperforms Llama 2.", "HeronNet", "Llama 2"),
+        ("HeronNet is trained with LoRA and beats DoRA on reasoning.", "HeronNet", "DoRA"),
+        ("HeronNet scores 85.2 on GLUE, outperforming RoBERTa.", "HeronNet", "RoBERTa"),
+    ],
+)
+def test_the_head_of_a_comparison_is_its_clause_subject(nlp, abstract, head, tail):
+    found = {(h, t) for r, h, t in rels(nlp, "Reading", abstract) if r == "outperforms"}
+    assert found == {(head, tail)}
