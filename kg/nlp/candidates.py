@@ -247,6 +247,11 @@ def evaluation_lists(text: str, title_end: int = 0) -> list[tuple[int, int]]:
     return found
 
 
+#: A result or comparison verb right after a name: "Loki outperforms", "Loki achieves".
+RESULT_VERB_AFTER_RE = re.compile(
+    r"\s+(?:(?:also|further|consistently|significantly|substantially|clearly|still)\s+)?"
+    r"(?:outperform|surpass|beat|exceed|achiev|obtain|reach|attain|improv|scor|outscor)\w*\b"
+)
 _CAPITALISED_RE = re.compile(r"(?<![\w-])[A-Z][a-z]{2,}(?:-[A-Z]?[a-z]+)*(?![\w-])")
 _NOT_NAME_BEFORE_RE = re.compile(
     r"(?:Figure|Fig\.|Table|Section|Sec\.|Eq\.|Equation|Appendix|Algorithm|Theorem|Lemma)\s*$"
@@ -262,7 +267,8 @@ def capitalised_names(
     languages: frozenset[str] = frozenset(),
 ) -> list[tuple[int, int]]:
     """Capitalised words in the abstract that are no ordinary word (``common``, learned
-    from SciREX: "Loki", "Cambrian", "Minitron"): not at a sentence start, not in the
+    from SciREX: "Loki", "Cambrian", "Minitron"): not at a sentence start (unless a result
+    verb follows: "Loki outperforms ..."), not in the
     title (which capitalises every word), not a function word, stop term, language or
     country (``languages``), a figure/table label, or a surname before "et al."."""
     out = []
@@ -273,8 +279,10 @@ def capitalised_names(
             continue
         if _CAP_NEXT_RE.match(text, m.end()) or _CAP_BEFORE_RE.search(text, 0, m.start()):
             continue  # part of a capitalised run ("Harry Potter", "Hutter Prize")
-        if low in languages or _sentence_initial(text, m.start()):
+        if low in languages:
             continue
+        if _sentence_initial(text, m.start()) and not RESULT_VERB_AFTER_RE.match(text, m.end()):
+            continue  # a sentence start, unless a result verb follows ("Loki outperforms")
         if _NOT_NAME_BEFORE_RE.search(text, max(0, m.start() - 12), m.start()):
             continue
         if (

@@ -429,7 +429,7 @@ class Entities(RuleComponent):
         resolve.type_groups(text, t_end, groups, self.res, own)
         for key in introduced.keys() - own:
             groups[key].introduced = True
-        groups = resolve.drop_unsupported_capitalised(groups)
+        groups = resolve.drop_unsupported_capitalised(text, groups)
         groups = resolve.drop_unreported_metrics(
             fold_case(text), sents, groups, self.res.trigger_regex("result", folded=True)
         )

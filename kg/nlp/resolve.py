@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from kg.link import link_key as _raw_link_key
 from kg.link import normalize_name as _raw_normalize_name
-from kg.nlp.candidates import suffix_type, type_evidence
+from kg.nlp.candidates import RESULT_VERB_AFTER_RE, suffix_type, type_evidence
 from kg.nlp.resources import Resources
 from kg.records import EntityType
 
@@ -487,20 +487,28 @@ def _best_name(surfaces: list[str]) -> str:
     return max(counts, key=counts.__getitem__)
 
 
-def drop_unsupported_capitalised(groups: dict[str, Group]) -> dict[str, Group]:
+def drop_unsupported_capitalised(text: str, groups: dict[str, Group]) -> dict[str, Group]:
     """Drop names found only as a capitalised uncommon word (:func:`capitalised_names`)
-    that the paper mentions once and nothing in its context types (no cue noun,
-    apposition, evaluation context or spelling: only the default vote)."""
+    that the paper mentions once and nothing in its context supports: no cue noun,
+    apposition, evaluation context or spelling (only the default vote), and no result or
+    comparison verb after it ("Loki outperforms", "Loki achieves") or comparison before
+    it ("than Loki")."""
 
     def unsupported(g: Group) -> bool:
+        s, e = g.mentions[0]
         return (
             g.sources <= {"capitalised", "repeat"}
             and len(g.mentions) == 1
             and not g.introduced
             and sum(g.votes.values()) <= W_DEFAULT
+            and not RESULT_VERB_AFTER_RE.match(text, e)
+            and not _COMPARED_BEFORE_RE.search(text, max(0, s - 20), s)
         )
 
     return {k: g for k, g in groups.items() if not unsupported(g)}
+
+
+_COMPARED_BEFORE_RE = re.compile(r"\b(?:than|over|outperforms?|surpass(?:es)?|beats?)\s+$")
 
 
 def drop_unreported_metrics(

@@ -199,3 +199,15 @@ def test_a_known_name_is_proposed_by_the_paper_whose_title_names_it(nlp):
 def test_the_head_of_a_comparison_is_its_clause_subject(nlp, abstract, head, tail):
     found = {(h, t) for r, h, t in rels(nlp, "Reading", abstract) if r == "outperforms"}
     assert found == {(head, tail)}
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "We show that Heron outperforms RoBERTa and XLNet.",
+        "Heron outperforms RoBERTa on GLUE.",
+        "Heron achieves 85.2 on GLUE, outperforming RoBERTa.",
+    ],
+)
+def test_a_plain_capitalised_name_compared_is_a_model_or_method(nlp, abstract):
+    assert ("outperforms", "Heron", "RoBERTa") in rels(nlp, "Reading", abstract)
