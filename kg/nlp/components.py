@@ -419,6 +419,7 @@ class Entities(RuleComponent):
         cands = resolve.drop_stops(
             text, _cands_from_doc(doc, text, offsets), self.res.stop_terms, pairs
         )
+        cands = resolve.prefer_known_inner(text, cands, self.res.technical_modifiers)
         kept = resolve.select_spans(cands + resolve.find_repeats(text, cands))
         kept = resolve.merge_metric_names(text, kept, self.metric_heads)
         groups = resolve.group_mentions(text, kept, pairs, self.gaz_keys)

@@ -533,6 +533,36 @@ def drop_unreported_metrics(
     }
 
 
+def prefer_known_inner(
+    text: str, cands: list[Candidate], technical: frozenset[str]
+) -> list[Candidate]:
+    """Drop a head-noun phrase whose extra leading words, before a known phrase it ends
+    with (gazetteer or lexicon), are not technical ("linear probe image classification" ->
+    "image classification"; "convolutional neural network" stays when nothing inside is
+    known). Lower-case abstract text only: the title capitalises every word."""
+    known_ends: dict[int, list[int]] = {}
+    for c in cands:
+        if c.source in ("gaz", "lex"):
+            known_ends.setdefault(c.end, []).append(c.start)
+    out = []
+    for c in cands:
+        if (
+            c.source == "head"
+            and c.etype is not EntityType.METRIC  # "top-10 accuracy": metric_modifiers.txt
+            and c.end in known_ends
+            and text[c.start].islower()
+        ):
+            inner = min((s for s in known_ends[c.end] if s > c.start), default=None)
+            if inner is not None:
+                extra = text[c.start : inner].lower().split()
+                if not all(
+                    w in technical or all(p in technical for p in w.split("-") if p) for w in extra
+                ):
+                    continue
+        out.append(c)
+    return out
+
+
 def drop_passing_phrases(
     text: str, title_end: int, groups: dict[str, Group], technical: frozenset[str]
 ) -> dict[str, Group]:

@@ -384,3 +384,19 @@ def test_a_verb_that_names_things_is_a_modifier(kg_nlp):
     """'pose' is in verbs.txt, but SciREX task names use it before a head."""
     ex = run(kg_nlp, "A Study", "We study human pose estimation in crowded scenes.")
     assert "human pose estimation" in {n.lower() for n in ents(ex)}
+
+
+@pytest.mark.parametrize(
+    ("abstract", "task"),
+    [
+        (
+            "Experiments on zero-shot and linear probe image classification show gains.",
+            "image classification",
+        ),
+        ("We study 260 legal text classification tasks.", "text classification"),
+    ],
+)
+def test_a_known_phrase_inside_a_descriptive_one_is_kept(kg_nlp, abstract, task):
+    """The longer head phrase has a non-technical modifier ('probe', 'legal') and was
+    dropped as passing, losing the known phrase inside it too."""
+    assert task in {n.lower() for n in ents(run(kg_nlp, "A Study", abstract))}
