@@ -533,6 +533,9 @@ def drop_unreported_metrics(
     }
 
 
+_DIM_RE = re.compile(r"^\d+d$")
+
+
 def prefer_known_inner(
     text: str, cands: list[Candidate], technical: frozenset[str]
 ) -> list[Candidate]:
@@ -555,9 +558,9 @@ def prefer_known_inner(
             inner = min((s for s in known_ends[c.end] if s > c.start), default=None)
             if inner is not None:
                 extra = text[c.start : inner].lower().split()
-                if not all(
-                    w in technical or all(p in technical for p in w.split("-") if p) for w in extra
-                ):
+                # a hyphenated qualifier ("open-vocabulary", "zero-shot") or a dimension
+                # ("3D") is specific enough to stay
+                if not all(w in technical or "-" in w or _DIM_RE.match(w) for w in extra):
                     continue
         out.append(c)
     return out
