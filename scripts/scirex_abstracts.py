@@ -6,7 +6,7 @@ tokens back into text with the usual detokenisation rules (no space before closi
 none inside hyphenated words or around slashes), so the output reads like an abstract from a
 listing page and can be annotated by ../shared/gold/GUIDELINE.md.
 
-    python scripts/scirex_abstracts.py ../shared/data/scirex/scirex-train-docs.jsonl -o abstracts.jsonl
+    python scripts/scirex_abstracts.py ../shared/data/scirex/scirex-train-docs.jsonl -o out.jsonl
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import json
 import re
 import sys
 
-_NO_SPACE_BEFORE = {".", ",", ";", ":", "?", "!", ")", "]", "}", "%", "'s", "n't", "'re", "'ve", "'ll"}
+_NO_SPACE_BEFORE = {".", ",", ";", ":", "?", "!", ")", "]", "}", "%", "'s", "n't", "'re", "'ll"}
 _NO_SPACE_AFTER = {"(", "[", "{"}
 _GLUE = {"-", "/"}
 
@@ -34,7 +34,6 @@ def detokenize(words: list[str]) -> str:
             out.append(" " + word)
         glue_next = word in _NO_SPACE_AFTER or word in _GLUE
     text = "".join(out)
-    # a spaced dash between two numbers or words that SciREX split is a hyphen; keep " - " sentences rare
     return re.sub(r"\s+", " ", text).strip()
 
 
