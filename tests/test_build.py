@@ -4,6 +4,7 @@ determinism, workers, --update, and no half-written files."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -16,11 +17,16 @@ OUTPUTS = ["graph.json", "graph.graphml", "graph.ttl", "graph.html", "extraction
 
 
 def _files(folder):
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    """What a reader of a build folder sees at the documented paths (through the links):
+    relative path -> bytes; the hidden build machinery (.kg-*) is left out."""
+    found = {}
+    for top in sorted(folder.iterdir()):
+        if top.name.startswith("."):
+            continue
+        paths = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        for p in paths:
+            found[(Path(top.name) / p.relative_to(top)).as_posix()] = p.read_bytes()
+    return found
 
 
 def test_example_build_writes_every_output(example_build):
