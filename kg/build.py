@@ -245,26 +245,26 @@ def read_extractions(path: str | Path) -> Iterator[Extraction]:
     """
     path = Path(path)
     try:
-        f = open(path, encoding="utf-8")
+        f = open(path, "rb")
     except OSError as exc:
         raise InputError(f"cannot read it ({exc.strerror or exc})", where=str(path)) from exc
-    lineno = 0
     with f:
-        try:
-            for line in f:
-                lineno += 1
-                if not line.strip():
-                    continue
+        for lineno, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
                 record = json.loads(line)
                 if "\\ud" in line.lower():  # a lone surrogate cannot be written back
                     json.dumps(record, ensure_ascii=False).encode("utf-8")
-                yield Extraction.from_dict(record)
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-            reason = str(exc).split("\n")[0][:200] or type(exc).__name__
-            raise InputError(
-                f"not a kg extraction ({reason}); rebuild without --update",
-                where=f"{path}:{lineno + 1 if isinstance(exc, UnicodeDecodeError) else lineno}",
-            ) from None
+                ex = Extraction.from_dict(record)
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+                reason = str(exc).split("\n")[0][:200] or type(exc).__name__
+                raise InputError(
+                    f"not a kg extraction ({reason}); rebuild without --update",
+                    where=f"{path}:{lineno}",
+                ) from None
+            yield ex
 
 
 def _read_manifest(path: Path) -> dict:
@@ -285,7 +285,8 @@ def _read_manifest(path: Path) -> dict:
 
 def _load_previous(out_dir: Path, linker: Linker, graph, summary: BuildSummary, write_line):
     """Re-link and re-add the extractions of an earlier build (for --update)."""
-    base = current_build(out_dir)
+    plain = (out_dir / EXTRACTIONS_FILE).is_file() and (out_dir / MANIFEST_FILE).is_file()
+    base = out_dir if plain else current_build(out_dir)  # messages name DIR/... when they can
     manifest_path = base / MANIFEST_FILE
     if not (base / EXTRACTIONS_FILE).is_file() or not manifest_path.is_file():
         raise KgError(f"{out_dir} holds no kg build to update; run kg build without --update first")
