@@ -56,18 +56,36 @@ def current_build(out_dir: str | Path) -> Path:
     return out_dir / os.readlink(link) if link.is_symlink() and link.is_dir() else out_dir
 
 
+#: Lock file descriptors held by this process (closed in forked children, see below).
+_HELD: set[int] = set()
+
+
+def _close_held_in_child() -> None:
+    """A forked child (an extraction worker) must not keep the build's lock alive: were the
+    build killed, a surviving worker would otherwise hold it and refuse every later build."""
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_in_child)
+
+
 @contextlib.contextmanager
 def lock_output(out_dir: Path):
     """Hold ``out_dir/.kg-lock`` (an exclusive ``flock``) or raise OutputError at once.
 
     The lock file holds the pid of the build that has it; the kernel releases
-    the lock when that process ends, however it ends.
+    the lock when that process ends, however it ends (forked children do not
+    inherit it).
     """
-    path = out_dir / LOCK_FILE
+    path = Path(out_dir) / LOCK_FILE
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise OutputError(f"cannot create {path}: {exc.strerror or exc}") from exc
+    _HELD.add(fd)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -81,6 +99,7 @@ def lock_output(out_dir: Path):
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
+        _HELD.discard(fd)
         os.close(fd)
 
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import networkx as nx
@@ -169,6 +170,31 @@ def test_a_second_build_into_a_locked_folder_is_refused(tmp_path, example_path, 
         build([example_path], out, BuildOptions(), nlp=nlp)
     assert _files(out) == before
     build([example_path], out, BuildOptions(), nlp=nlp)  # free again once the lock is gone
+
+
+def test_a_forked_worker_does_not_keep_the_lock(tmp_path):
+    """Extraction workers are forked while the lock is held: were the build killed, a worker
+    left alive must not hold the folder's lock for ever."""
+    from kg.publish import lock_output
+
+    out = tmp_path / "out"
+    out.mkdir()
+    ready, started = os.pipe()
+    with lock_output(out):
+        child = os.fork()
+        if child == 0:  # a worker that outlives the build
+            os.write(started, b"x")
+            time.sleep(3)
+            os._exit(0)
+    os.read(ready, 1)  # the child runs (its fork hooks are done)
+    os.close(ready)
+    os.close(started)
+    try:
+        with lock_output(out):  # the build ended: free, though its child lives on
+            pass
+    finally:
+        os.kill(child, 9)
+        os.waitpid(child, 0)
 
 
 def test_two_concurrent_cli_builds_leave_one_whole_build(tmp_path, example_path):
