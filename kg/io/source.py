@@ -12,6 +12,7 @@ byte-order mark and CRLF line ends are accepted.
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import sys
 from collections.abc import Callable, Iterator
@@ -140,8 +141,7 @@ class Source:
         readline = self._stream.readline
         if rest:
             yield rest + readline(size - len(rest))
-        while piece := readline(size):
-            yield piece
+        yield from iter(functools.partial(readline, size), b"")
 
     def _decoded(self, size: int) -> Iterator[tuple[int, str, int, bool]]:
         """``(line_number, text, byte_count, ends_line)`` per piece of :meth:`raw_pieces`.
@@ -150,23 +150,24 @@ class Source:
         byte or invalid UTF-8 raises :class:`InputError` with the line and the byte offset.
         """
         lineno, offset, carry = 1, 0, b""
+        decode = codecs.utf_8_decode
         for raw in self.raw_pieces(size):
             if offset == 0 and raw.startswith(BOM):
                 raw = raw[len(BOM) :]
                 offset = len(BOM)
-            nul = raw.find(b"\x00")
-            if nul >= 0:
-                raise _binary(self.where(lineno), offset + nul)
+            if b"\x00" in raw:
+                raise _binary(self.where(lineno), offset + raw.find(b"\x00"))
             data = carry + raw if carry else raw
-            ends_line = raw.endswith(b"\n")
+            ends_line = raw[-1:] == b"\n"
             try:
-                text, used = codecs.utf_8_decode(data, "strict", ends_line)
+                text, used = decode(data, "strict", ends_line)
             except UnicodeDecodeError as err:
                 bad = offset - len(carry) + err.start
                 raise _not_utf8(self.where(lineno), data[err.start], bad) from None
-            carry = data[used:]
-            offset += len(raw)
-            yield lineno, text, len(raw), ends_line
+            carry = data[used:] if used < len(data) else b""
+            n = len(raw)
+            offset += n
+            yield lineno, text, n, ends_line
             if ends_line:
                 lineno += 1
         if carry:
@@ -201,7 +202,13 @@ class Source:
         parts: list[str] = []
         size = 0
         too_long = False
+        limit = max_bytes if max_bytes is not None else float("inf")
         for lineno, text, nbytes, ends_line in self._decoded(PIECE_SIZE):
+            if ends_line and not parts and not too_long and nbytes <= limit:  # the usual line
+                if not keepends:
+                    text = text[:-2] if text[-2:] == "\r\n" else text[:-1]
+                yield lineno, text
+                continue
             size += nbytes
             if max_bytes is not None and size > max_bytes:
                 too_long, parts = True, []
