@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -31,18 +32,22 @@ from pathlib import Path
 import networkx as nx
 
 from kg import __version__
-from kg.errors import KgError
+from kg.errors import InputError, KgError, OutputError
 from kg.export import ExportOptions, write_all
 from kg.fsutil import ensure_writable_dir, write_text
 from kg.graph import add_extraction
 from kg.io.common import KnownPapers
 from kg.link import Linker
+from kg.publish import BUILD_PREFIX, current_build, lock_output, publish, remove_stale_builds
 from kg.records import Extraction, Paper, SkipReport
 
 log = logging.getLogger("kg.build")
 
 EXTRACTIONS_FILE = "extractions.jsonl"
 MANIFEST_FILE = "manifest.json"
+
+#: errno values that mean "the output cannot be written" (full disk, quota, read-only).
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
 @dataclass(frozen=True)
@@ -233,37 +238,66 @@ def data_fingerprint() -> str:
 
 
 def read_extractions(path: str | Path) -> Iterator[Extraction]:
-    """Read an ``extractions.jsonl`` written by kg."""
+    """Read an ``extractions.jsonl`` written by kg.
+
+    Raises :class:`~kg.errors.InputError` naming ``file:line`` for anything
+    else (bad UTF-8, bad JSON, a record of another shape).
+    """
     path = Path(path)
     try:
-        f = open(path, encoding="utf-8")
+        f = open(path, "rb")
     except OSError as exc:
-        raise KgError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise InputError(f"cannot read it ({exc.strerror or exc})", where=str(path)) from exc
     with f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
+        for lineno, raw in enumerate(f, 1):
+            if not raw.strip():
                 continue
             try:
-                yield Extraction.from_dict(json.loads(line))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise KgError(
-                    f"{path}:{lineno}: not a kg extraction ({exc}); rebuild without --update"
-                ) from exc
+                line = raw.decode("utf-8")
+                record = json.loads(line)
+                if "\\ud" in line.lower():  # a lone surrogate cannot be written back
+                    json.dumps(record, ensure_ascii=False).encode("utf-8")
+                ex = Extraction.from_dict(record)
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+                reason = str(exc).split("\n")[0][:200] or type(exc).__name__
+                raise InputError(
+                    f"not a kg extraction ({reason}); rebuild without --update",
+                    where=f"{path}:{lineno}",
+                ) from None
+            yield ex
+
+
+def _read_manifest(path: Path) -> dict:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).split("\n")[0][:200]
+        raise InputError(
+            f"not a kg manifest ({reason}); rebuild all inputs without --update", where=str(path)
+        ) from None
+    if not isinstance(manifest, dict):
+        raise InputError(
+            "not a kg manifest (not a JSON object); rebuild all inputs without --update",
+            where=str(path),
+        )
+    return manifest
 
 
 def _load_previous(out_dir: Path, linker: Linker, graph, summary: BuildSummary, write_line):
     """Re-link and re-add the extractions of an earlier build (for --update)."""
-    manifest_path = out_dir / MANIFEST_FILE
-    if not (out_dir / EXTRACTIONS_FILE).exists() or not manifest_path.exists():
+    plain = (out_dir / EXTRACTIONS_FILE).is_file() and (out_dir / MANIFEST_FILE).is_file()
+    base = out_dir if plain else current_build(out_dir)  # messages name DIR/... when they can
+    manifest_path = base / MANIFEST_FILE
+    if not (base / EXTRACTIONS_FILE).is_file() or not manifest_path.is_file():
         raise KgError(f"{out_dir} holds no kg build to update; run kg build without --update first")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = _read_manifest(manifest_path)
     if manifest.get("fingerprint") != data_fingerprint():
         raise KgError(
             f"{out_dir} was built by another kg version or other rules; "
             "rebuild all inputs without --update"
         )
     known = KnownPapers()
-    for ex in read_extractions(out_dir / EXTRACTIONS_FILE):
+    for ex in read_extractions(base / EXTRACTIONS_FILE):
         ex = linker.link(ex)
         known.add(ex.paper)
         add_extraction(graph, ex)
@@ -287,22 +321,46 @@ def build(
     """Build the knowledge graph of ``inputs`` and write every output to ``out_dir``.
 
     Writes graph.json, graph.graphml, graph.ttl (and other RDF formats asked
-    for), graph.html, neo4j/, extractions.jsonl and manifest.json. Everything
-    is first written to a private staging folder inside ``out_dir`` and moved
-    into place only when all of it is complete, so a failed or interrupted run
-    leaves the files of the earlier build untouched. With ``options.update``
-    the papers of the earlier build in ``out_dir`` are kept (not re-extracted)
-    and the new ones added.
+    for), graph.html, neo4j/, extractions.jsonl and manifest.json. With
+    ``options.update`` the papers of the earlier build in ``out_dir`` are kept
+    (not re-extracted) and the new ones added.
+
+    One build at a time: ``out_dir/.kg-lock`` is locked (``fcntl.flock``) for
+    the whole run, and a second build into the same folder is refused with
+    :class:`~kg.errors.OutputError`. Everything is written to a new folder
+    ``out_dir/.kg-build-*`` and published in one step (see :func:`publish`),
+    so readers see the earlier build or this one, whole, never a mix; a
+    failed or interrupted run leaves the earlier build untouched, and its
+    leftovers are removed by the next build. A full disk (or quota, or a
+    read-only folder) raises :class:`~kg.errors.OutputError`.
     """
     options = options or BuildOptions()
     start = time.perf_counter()
     out_dir = ensure_writable_dir(out_dir)
+    with lock_output(out_dir):
+        remove_stale_builds(out_dir)
+        try:
+            return _build_locked(inputs, out_dir, options, nlp, start)
+        except OSError as exc:
+            if exc.errno in OUTPUT_ERRNOS:
+                raise OutputError(_cannot_write(out_dir, exc)) from exc
+            raise
+
+
+def _cannot_write(out_dir: Path, exc: OSError) -> str:
+    what = exc.strerror or str(exc)
+    return f"cannot write the build to {out_dir}: {what}; free some space or choose another --out"
+
+
+def _build_locked(inputs, out_dir: Path, options: BuildOptions, nlp, start: float) -> BuildSummary:
     summary = BuildSummary()
     report = SkipReport()
     linker = Linker()
     graph = nx.MultiDiGraph()
-    staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
+    staging = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=out_dir))
+    published = False
     try:
+        os.chmod(staging, 0o755)
         with open(staging / EXTRACTIONS_FILE, "w", encoding="utf-8", newline="\n") as f:
 
             def write_line(ex: Extraction) -> None:
@@ -325,9 +383,11 @@ def build(
             "papers": summary.papers_read + summary.papers_kept,
         }
         write_text(staging / MANIFEST_FILE, json.dumps(manifest, indent=1) + "\n")
-        summary.files = _publish(staging, out_dir)
+        summary.files = publish(staging, out_dir)
+        published = True
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not published:
+            shutil.rmtree(staging, ignore_errors=True)
     summary.skipped = list(report.skipped)
     summary.duplicates = report.duplicates
     summary.nodes = graph.number_of_nodes()
@@ -336,29 +396,29 @@ def build(
     return summary
 
 
-def _publish(staging: Path, out_dir: Path) -> list[Path]:
-    """Move every file of ``staging`` to the same place under ``out_dir`` (rename,
-    so each file appears whole); the manifest goes last."""
-    files = sorted(
-        (p for p in staging.rglob("*") if p.is_file()), key=lambda p: p.name == MANIFEST_FILE
-    )
-    published = []
-    for src in files:
-        dest = out_dir / src.relative_to(staging)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(src, dest)
-        published.append(dest)
-    return published
-
-
 def load_graph(build_dir: str | Path) -> nx.MultiDiGraph:
-    """Read the graph of an earlier build from ``build_dir/graph.json``."""
+    """Read the graph of an earlier build from ``build_dir/graph.json``.
+
+    Raises :class:`~kg.errors.InputError` when the file is missing, is not
+    JSON or does not have the shape ``kg build`` writes (see :mod:`kg.graph`).
+    """
     from kg.export.nodelink import FILENAME, read_nodelink
 
     path = Path(build_dir) / FILENAME
     if not path.is_file():
-        raise KgError(f"{path} not found: point at a folder written by `kg build`")
+        raise InputError(f"{path} not found: point at a folder written by `kg build`")
+    from kg.graph_shape import graph_shape_problem
+
     try:
-        return read_nodelink(path)
-    except (ValueError, KeyError) as exc:
-        raise KgError(f"{path} is not a kg graph.json ({exc}); rebuild it with `kg build`") from exc
+        graph = read_nodelink(path)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        reason = str(exc).split("\n")[0][:200] or type(exc).__name__
+        raise InputError(
+            f"{path} is not a kg graph.json ({reason}); rebuild it with `kg build`"
+        ) from None
+    problem = graph_shape_problem(graph)
+    if problem:
+        raise InputError(f"{path} is not a kg graph.json ({problem}); rebuild it with `kg build`")
+    return graph

@@ -191,6 +191,8 @@ def _build_options(args, **extra):
 def cmd_build(args) -> int:
     from kg.build import build
 
+    if _neo4j_wanted(args):
+        _neo4j_settings(args)  # a malformed URI is refused before the build, not after
     options = _build_options(args, update=args.update, export=_export_options(args))
     summary = build(args.inputs, args.out, options)
     print(summary.format_text())
@@ -205,7 +207,33 @@ def _neo4j_wanted(args) -> bool:
     return bool(args.neo4j_uri or os.environ.get("NEO4J_URI"))
 
 
-def _push(graph, args) -> None:
+NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def check_neo4j_uri(uri: str) -> None:
+    """Raise ExportError (one line) unless ``uri`` is a well-formed Bolt URI with a host
+    and, if any, a port in 1-65535."""
+    from urllib.parse import urlsplit
+
+    from kg.errors import ExportError
+
+    example = "e.g. bolt://localhost:7687"
+    try:
+        parts = urlsplit(uri)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise ExportError(f"invalid Neo4j URI {uri!r}: {exc}; {example}") from None
+    if parts.scheme not in NEO4J_SCHEMES:
+        raise ExportError(
+            f"invalid Neo4j URI {uri!r}: use one of {', '.join(NEO4J_SCHEMES)}, {example}"
+        )
+    if not host:
+        raise ExportError(f"invalid Neo4j URI {uri!r}: no host; {example}")
+    if port == 0:
+        raise ExportError(f"invalid Neo4j URI {uri!r}: port 0; {example}")
+
+
+def _neo4j_settings(args) -> dict:
     from kg.export import neo4j_bolt
 
     settings = neo4j_bolt.connection_settings(
@@ -214,6 +242,14 @@ def _push(graph, args) -> None:
         password=args.neo4j_password,
         database=args.neo4j_database,
     )
+    check_neo4j_uri(settings["uri"] or "")
+    return settings
+
+
+def _push(graph, args) -> None:
+    from kg.export import neo4j_bolt
+
+    settings = _neo4j_settings(args)
     result = neo4j_bolt.push(graph, batch_size=args.neo4j_batch_size, **settings)
     print(result.format_text())
 
@@ -223,6 +259,7 @@ def cmd_neo4j_push(args) -> int:
 
     if not _neo4j_wanted(args):
         raise KgError("no Neo4j server given: pass --neo4j-uri bolt://HOST:7687 or set NEO4J_URI")
+    _neo4j_settings(args)
     _push(load_graph(args.dir), args)
     return 0
 
@@ -282,9 +319,14 @@ def cmd_eval(args) -> int:
 
 
 def cmd_html(args) -> int:
-    from kg.export.html import render_dir
+    from kg.build import load_graph
+    from kg.export import html
+    from kg.publish import lock_output
 
-    path = render_dir(Path(args.dir), _export_options(args))
+    folder = Path(args.dir)
+    graph = load_graph(folder)  # checked: a graph.json of another shape is one line
+    with lock_output(folder):  # not while a build publishes
+        (path,) = html.write(graph, folder, _export_options(args))
     print(f"wrote {path}")
     return 0
 
@@ -440,6 +482,12 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except OSError as exc:  # the system refused (full disk, I/O error...): not a kg bug
+        from kg.build import OUTPUT_ERRNOS
+
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"kg: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 3 if exc.errno in OUTPUT_ERRNOS else 1
     except Exception as exc:
         if args.debug:
             raise

@@ -18,7 +18,8 @@ def atomic_writer(path: str | os.PathLike, binary: bool = False):
     """Open a temporary file beside ``path``; on success rename it over ``path``.
 
     On any exception the temporary file is removed and ``path`` is untouched.
-    Text is written as UTF-8 with ``\\n`` line ends.
+    Text is written as UTF-8 with ``\\n`` line ends. When ``path`` is a symlink
+    (the outputs of ``kg build`` are), the file it points to is replaced.
 
     Examples
     --------
@@ -29,7 +30,7 @@ def atomic_writer(path: str | os.PathLike, binary: bool = False):
     >>> p.read_text()
     'hello'
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

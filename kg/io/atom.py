@@ -7,8 +7,11 @@ arXiv wraps titles and summaries over several lines, so whitespace runs in
 both are collapsed. Elements are matched by local name, so feeds without the
 Atom namespace work too.
 
-The feed is parsed line by line with :class:`xml.etree.ElementTree.XMLPullParser`
-and every entry is dropped once read, so memory stays flat. Entity-expansion
+The feed is parsed in pieces of at most 16 KB with
+:class:`xml.etree.ElementTree.XMLPullParser`, and every child of the feed
+(entry or not) is dropped once read, so memory stays flat however many
+elements the feed has or however long its lines are; an entry with more than
+:data:`MAX_ENTRY_ELEMENTS` elements is skipped (counted) without being held. Entity-expansion
 attacks are refused outright: a feed with a ``<!DOCTYPE`` or ``<!ENTITY``
 declaration is rejected before parsing (ElementTree never fetches external
 entities, and arXiv feeds have no DTD).
@@ -16,6 +19,7 @@ entities, and arXiv feeds have no DTD).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -26,6 +30,12 @@ from kg.io.source import Source
 from kg.records import Paper
 
 _DTD_RE = re.compile(r"<!(DOCTYPE|ENTITY)", re.I)
+
+#: Bytes fed to the XML parser at a time (a long line is fed in pieces).
+_PIECE = 16 * 1024
+
+#: An ``<entry>`` with more elements than this is skipped without being held.
+MAX_ENTRY_ELEMENTS = 10_000
 
 
 def _local(tag: str) -> str:
@@ -76,22 +86,24 @@ def _refuse_dtd(src: Source, lineno: int, line: str) -> None:
 def read(src: Source, ctx: ReadContext) -> Iterator[Paper]:
     """Yield one paper per ``<entry>`` of the feed."""
     parser = ET.XMLPullParser(events=("start", "end"))
+    open_elems: list[ET.Element] = []  # the root, then the open elements under it
     root = None
-    depth = 0
     entry_line = None
-    entries = 0
+    in_entry = False  # whether the open child of the feed is an <entry>
+    entry_size = 0  # elements in it; over the cap: not kept
+    tail = ""  # end of the previous piece, for a declaration cut between pieces
     lineno = 0
-    for lineno, line in src.lines(keepends=True):
+    for lineno, piece in src.pieces(_PIECE):
         if root is None:
-            _refuse_dtd(src, lineno, line)
+            _refuse_dtd(src, lineno, tail + piece)
+            tail = piece[-16:]
         try:
-            parser.feed(line)
+            parser.feed(piece)
             events = list(parser.read_events())
         except ET.ParseError as err:
             raise _parse_error(src, err, lineno) from None
         for event, elem in events:
             if event == "start":
-                depth += 1
                 if root is None:
                     root = elem
                     if _local(elem.tag) != "feed":
@@ -99,18 +111,38 @@ def read(src: Source, ctx: ReadContext) -> Iterator[Paper]:
                             f"the XML root is <{_local(elem.tag)}>, not an Atom <feed>",
                             where=src.where(lineno),
                         )
-                elif depth == 2 and _local(elem.tag) == "entry":
-                    entry_line = lineno
+                elif len(open_elems) == 1:
+                    in_entry = _local(elem.tag) == "entry"
+                    entry_line, entry_size = lineno, 0
+                else:
+                    entry_size += 1
+                    if entry_size == MAX_ENTRY_ELEMENTS + 1 and in_entry:
+                        open_elems[1].clear()  # drop what the entry holds; keep nothing more
+                open_elems.append(elem)
                 continue
-            depth -= 1
-            if depth == 1 and _local(elem.tag) == "entry":
-                entries += 1
-                paper = make_paper(
-                    ctx, src.where(entry_line or lineno), entry_fields(elem), collapse_abstract=True
-                )
-                root.remove(elem)
+            open_elems.pop()
+            if not open_elems:  # the root itself
+                continue
+            parent = open_elems[-1]
+            if len(open_elems) == 1:  # a child of the feed: used (if an entry), then dropped
+                parent.remove(elem)
+                if _local(elem.tag) != "entry":
+                    continue
+                where = src.where(entry_line or lineno)
+                if entry_size > MAX_ENTRY_ELEMENTS:
+                    ctx.problem(
+                        where,
+                        f"entry has {entry_size:,} XML elements, over the limit of "
+                        f"{MAX_ENTRY_ELEMENTS:,}; an arXiv entry has a few dozen",
+                    )
+                    continue
+                paper = make_paper(ctx, where, entry_fields(elem), collapse_abstract=True)
                 if paper is not None:
                     yield paper
+            elif not in_entry or entry_size > MAX_ENTRY_ELEMENTS:
+                # nothing kept outside entries or in one over the cap (cleared: may be gone)
+                with contextlib.suppress(ValueError):
+                    parent.remove(elem)
     try:
         parser.close()
     except ET.ParseError as err:

@@ -50,6 +50,20 @@ class ReadContext:
     report: SkipReport = field(default_factory=SkipReport)
     max_field_bytes: int = 1_000_000
 
+    @property
+    def max_record_bytes(self) -> int:
+        """Largest record (a JSON Lines line, a JSON array item) read at all: room for a
+        title and an abstract at the field limit, escaped, plus the other fields."""
+        return 16 * self.max_field_bytes + 65536
+
+    def too_long(self, where: str, size: int, limit: int) -> None:
+        """A line or record over ``limit`` bytes was read through without keeping it."""
+        self.problem(
+            where,
+            f"{size:,} bytes, over the limit of {limit:,} for one record "
+            "(raise max_field_bytes to accept it)",
+        )
+
     def problem(self, where: str, reason: str) -> None:
         """A record cannot be used: raise in strict mode, else skip, count and log it."""
         if self.strict:
@@ -246,6 +260,26 @@ def _too_big(text: str, limit: int) -> int | None:
     return size if size > limit else None
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _repair(value: Any, found: list[int]) -> Any:
+    """``value`` with every lone UTF-16 surrogate (valid in JSON text, not in UTF-8)
+    replaced by U+FFFD; ``found`` counts the replacements."""
+    if isinstance(value, str):
+        if value.isascii():
+            return value
+        fixed, n = _SURROGATE_RE.subn("\ufffd", value)
+        if n:
+            found.append(n)
+        return fixed
+    if isinstance(value, list | tuple):
+        return [_repair(v, found) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _repair(v, found) for k, v in value.items()}
+    return value
+
+
 def make_paper(
     ctx: ReadContext,
     where: str,
@@ -257,8 +291,18 @@ def make_paper(
     ``fields`` uses our names (``title``, ``abstract``, ``id``, ``arxiv_id``,
     ``doi``, ``url``, ``authors``, ``year``, ``date``). Titles have their
     whitespace runs collapsed; abstracts are only stripped (or collapsed too,
-    with ``collapse_abstract``, for formats that wrap lines).
+    with ``collapse_abstract``, for formats that wrap lines). A lone UTF-16
+    surrogate (``"\\ud800"`` in JSON) cannot be written as UTF-8: it is replaced
+    by U+FFFD and logged, and the record kept.
     """
+    found: list[int] = []
+    fields = {k: _repair(v, found) for k, v in fields.items()}
+    if found:
+        log.warning(
+            "%s: replaced %d lone UTF-16 surrogate(s) with U+FFFD (not valid in UTF-8)",
+            where,
+            sum(found),
+        )
     raw_title, raw_abstract = fields.get("title"), fields.get("abstract")
     for name, raw in (("title", raw_title), ("abstract", raw_abstract)):
         if raw is not None and not isinstance(raw, str):

@@ -13,13 +13,16 @@ case-insensitively, with spaces and hyphens read as underscores, against
 The delimiter is a tab for ``.tsv``/``.tab`` files and the ``tsv`` format;
 otherwise the first of tab, comma, semicolon and bar that splits the header
 into title and abstract columns. Quoted fields may span lines; rows are
-streamed and reported by the line they start on.
+streamed and reported by the line they start on. A quote left open is
+caught (see :func:`_rows`): its row is reported with the lines it swallowed,
+and those lines are read again.
 """
 
 from __future__ import annotations
 
 import csv
 import sys
+from collections import deque
 from collections.abc import Iterator
 
 from kg.errors import InputError
@@ -61,7 +64,12 @@ def _columns_error(src: Source, lineno: int, columns: list[str], missing: list[s
 def read(src: Source, ctx: ReadContext) -> Iterator[Paper]:
     """Yield one paper per data row."""
     _raise_field_limit(ctx.max_field_bytes)
-    lines = src.lines(keepends=True)
+    limit = ctx.max_record_bytes
+
+    def too_long(lineno: int, size: int) -> None:
+        ctx.too_long(src.where(lineno), size, limit)
+
+    lines = src.lines(keepends=True, max_bytes=limit, on_long=too_long)
     header_line = None
     for lineno, line in lines:
         if line.strip():
@@ -81,27 +89,7 @@ def read(src: Source, ctx: ReadContext) -> Iterator[Paper]:
         raise _columns_error(src, head_no, columns, missing)
     index = {name: columns.index(col) for name, col in mapping.items()}
 
-    # Feed the csv reader text lines while tracking where each row starts.
-    position = {"line": head_no}
-
-    def feed():
-        for lineno, line in lines:
-            position["line"] = lineno
-            yield line
-
-    rows = csv.reader(feed(), delimiter=delim)
-    row_start = head_no + 1
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as err:
-            ctx.problem(src.where(row_start), f"malformed CSV row ({err})")
-            row_start = position["line"] + 1
-            continue
-        where = src.where(row_start)
-        row_start = position["line"] + 1
+    for where, row in _rows(src, ctx, lines, delim, len(columns)):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(columns):
@@ -114,3 +102,78 @@ def read(src: Source, ctx: ReadContext) -> Iterator[Paper]:
         paper = make_paper(ctx, where, fields)
         if paper is not None:
             yield paper
+
+
+def _rows(
+    src: Source, ctx: ReadContext, lines, delim: str, ncols: int
+) -> Iterator[tuple[str, list[str]]]:
+    """Yield ``(where, cells)`` per row, ``where`` naming the line the row starts on.
+
+    Rows are read with strict quoting. A row over several lines that breaks
+    it (a quote never closed, or closed and followed by text, or a field over
+    the size limit) or that has not ``ncols`` cells is taken for an unclosed
+    quote: the row is skipped and reported with the lines it took, and those
+    lines are read again as rows, so one stray quote costs one row, not the
+    rest of the file. A one-line
+    row with sloppy quoting (``"a"b``) is read as the csv module does by
+    default.
+    """
+    feed = _Feed(lines)
+    rows = csv.reader(feed, delimiter=delim, strict=True)
+    taken = feed.taken
+    while True:
+        taken.clear()
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            if not taken:
+                return
+            first, last = taken[0][0], taken[-1][0]
+            where = src.where(first)
+            if len(taken) > 1:
+                _unclosed(ctx, where, first, last, str(err))
+                feed.again(taken[1:])
+                continue
+            try:
+                row = next(csv.reader([taken[0][1]], delimiter=delim))
+            except csv.Error as err2:
+                ctx.problem(where, f"malformed CSV row ({err2})")
+                continue
+        if len(taken) > 1 and len(row) != ncols:
+            first, last = taken[0][0], taken[-1][0]
+            _unclosed(ctx, src.where(first), first, last, f"{len(row)} fields, not {ncols}")
+            feed.again(taken[1:])
+            continue
+        yield src.where(taken[0][0]), row
+
+
+class _Feed:
+    """The text lines given to the csv reader: records the lines of the current row
+    (``taken``) and can give lines again, even after the end of the input."""
+
+    def __init__(self, lines: Iterator[tuple[int, str]]):
+        self._lines = lines
+        self._again: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        item = self._again.popleft() if self._again else next(self._lines)
+        self.taken.append(item)
+        return item[1]
+
+    def again(self, items: list[tuple[int, str]]) -> None:
+        self._again.extendleft(reversed(items))
+
+
+def _unclosed(ctx: ReadContext, where: str, first: int, last: int, error: str) -> None:
+    took = f"line {last}" if last == first + 1 else f"lines {first + 1}-{last}"
+    ctx.problem(
+        where,
+        f"malformed CSV row ({error}): an unclosed quote here took {took} into this row; "
+        "the row is skipped and those lines read again (close the quote)",
+    )

@@ -4,7 +4,8 @@ Each object needs a title and an abstract (``summary`` and the other names in
 ``kg/data/input_fields.json`` are accepted too); ``id``, ``arxiv_id``,
 ``doi``, ``url``, ``authors``, ``year`` and ``date`` are optional. Blank
 lines are ignored; a malformed line or a line that is not an object is
-skipped and counted (raised in strict mode). Read line by line.
+skipped and counted (raised in strict mode). Read line by line; a line over
+``ReadContext.max_record_bytes`` is skipped without being held in memory.
 """
 
 from __future__ import annotations
@@ -33,7 +34,12 @@ def _kind(value) -> str:
 
 def read(src: Source, ctx: ReadContext) -> Iterator[Paper]:
     """Yield one paper per valid line."""
-    for lineno, line in src.lines():
+    limit = ctx.max_record_bytes
+
+    def too_long(lineno: int, size: int) -> None:
+        ctx.too_long(src.where(lineno), size, limit)
+
+    for lineno, line in src.lines(max_bytes=limit, on_long=too_long):
         if not line.strip():
             continue
         where = src.where(lineno)

@@ -3,15 +3,19 @@
 :class:`Source` is the only place that touches input bytes. It reads a small
 head for format detection, rejects file-level problems early (missing path,
 directory, empty file, binary content, UTF-16, bytes that are not UTF-8) and
-then yields lines one at a time, so no reader ever holds a whole file in
-memory. A UTF-8 byte-order mark and CRLF line ends are accepted.
+then yields lines one at a time (or pieces of at most :data:`PIECE_SIZE` bytes
+of a line, see :meth:`Source.pieces`), so no reader ever holds a whole file in
+memory, and with ``max_bytes`` not even one overlong line. A UTF-8
+byte-order mark and CRLF line ends are accepted.
 """
 
 from __future__ import annotations
 
+import codecs
+import functools
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,6 +23,9 @@ from kg.errors import InputError
 
 #: Bytes read up front for detection and early checks.
 HEAD_SIZE = 64 * 1024
+
+#: Most bytes read from the input at a time (a longer line is read in pieces).
+PIECE_SIZE = 1024 * 1024
 
 BOM = b"\xef\xbb\xbf"
 
@@ -110,45 +117,132 @@ class Source:
                 raise _not_utf8(self.where(line), head[err.start], err.start) from None
 
     # -- streaming -----------------------------------------------------------
-    def raw_lines(self) -> Iterator[bytes]:
-        """Every line as bytes, line end included, from the start of the input."""
+    def raw_pieces(self, size: int = PIECE_SIZE) -> Iterator[bytes]:
+        """The input as bytes from its start, cut after every line end and after at most
+        ``size`` bytes: a short line is one piece, a long line several; never more than
+        ``size`` bytes are held, however long a line is."""
         if self._seekable:
             self._stream.seek(0)
-            yield from self._stream
-            return
-        parts = self.head.split(b"\n")
-        for part in parts[:-1]:
-            yield part + b"\n"
-        rest = parts[-1] + self._stream.readline()
+            head = b""
+        else:
+            head = self.head
+        start, rest = 0, b""
+        while start < len(head):
+            end = head.find(b"\n", start, start + size)
+            if end >= 0:
+                yield head[start : end + 1]
+                start = end + 1
+            elif len(head) - start >= size:
+                yield head[start : start + size]
+                start += size
+            else:
+                rest = head[start:]
+                break
+        readline = self._stream.readline
         if rest:
-            yield rest
-        yield from self._stream
+            yield rest + readline(size - len(rest))
+        yield from iter(functools.partial(readline, size), b"")
 
-    def lines(self, keepends: bool = False) -> Iterator[tuple[int, str]]:
+    def _decoded(self, size: int) -> Iterator[tuple[int, str, int, bool]]:
+        """``(line_number, text, byte_count, ends_line)`` per piece of :meth:`raw_pieces`.
+
+        A character cut by a piece boundary is carried to the next piece; a NUL
+        byte or invalid UTF-8 raises :class:`InputError` with the line and the byte offset.
+        """
+        lineno, offset, carry = 1, 0, b""
+        decode = codecs.utf_8_decode
+        for raw in self.raw_pieces(size):
+            if offset == 0 and raw.startswith(BOM):
+                raw = raw[len(BOM) :]
+                offset = len(BOM)
+            if b"\x00" in raw:
+                raise _binary(self.where(lineno), offset + raw.find(b"\x00"))
+            data = carry + raw if carry else raw
+            ends_line = raw[-1:] == b"\n"
+            try:
+                text, used = decode(data, "strict", ends_line)
+            except UnicodeDecodeError as err:
+                bad = offset - len(carry) + err.start
+                raise _not_utf8(self.where(lineno), data[err.start], bad) from None
+            carry = data[used:] if used < len(data) else b""
+            n = len(raw)
+            offset += n
+            yield lineno, text, n, ends_line
+            if ends_line:
+                lineno += 1
+        if carry:
+            raise _not_utf8(self.where(lineno), carry[0], offset - len(carry))
+
+    def pieces(self, size: int = PIECE_SIZE) -> Iterator[tuple[int, str]]:
+        """Yield ``(line_number, text)`` pieces of the decoded input, each within one line
+        and at most ``size`` bytes long (a longer line comes in several pieces).
+
+        For readers that must not hold a whole line (JSON, XML); checked like :meth:`lines`.
+        """
+        for lineno, text, _, _ in self._decoded(size):
+            if text:
+                yield lineno, text
+
+    def lines(
+        self,
+        keepends: bool = False,
+        max_bytes: int | None = None,
+        on_long: Callable[[int, int], None] | None = None,
+    ) -> Iterator[tuple[int, str]]:
         """Yield ``(line_number, text)`` for every line (1-based).
 
         The BOM is dropped; ``\\r\\n`` and ``\\n`` are removed unless
         ``keepends``. A NUL byte or invalid UTF-8 raises :class:`InputError`
         naming the line and the byte offset.
+
+        A line over ``max_bytes`` bytes is never held in memory: it is read
+        through and dropped, and ``on_long(line_number, size)`` is called
+        instead (by default an :class:`InputError` is raised).
         """
-        offset = 0
-        for lineno, raw in enumerate(self.raw_lines(), start=1):
-            if lineno == 1 and raw.startswith(BOM):
-                raw = raw[len(BOM) :]
-                offset += len(BOM)
-            nul = raw.find(b"\x00")
-            if nul >= 0:
-                raise _binary(self.where(lineno), offset + nul)
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                raise _not_utf8(self.where(lineno), raw[err.start], offset + err.start) from None
-            offset += len(raw)
-            if not keepends:
-                text = text.rstrip("\n")
-                if text.endswith("\r"):
-                    text = text[:-1]
-            yield lineno, text
+        parts: list[str] = []
+        size = 0
+        too_long = False
+        limit = max_bytes if max_bytes is not None else float("inf")
+        for lineno, text, nbytes, ends_line in self._decoded(PIECE_SIZE):
+            if ends_line and not parts and not too_long and nbytes <= limit:  # the usual line
+                if not keepends:
+                    text = text[:-2] if text[-2:] == "\r\n" else text[:-1]
+                yield lineno, text
+                continue
+            size += nbytes
+            if max_bytes is not None and size > max_bytes:
+                too_long, parts = True, []
+            elif ends_line and not parts:
+                parts = [text]
+            else:
+                parts.append(text)
+            if not ends_line:
+                continue
+            if too_long:
+                self._long(lineno, size, max_bytes, on_long)
+            else:
+                yield lineno, self._finish("".join(parts) if len(parts) > 1 else parts[0], keepends)
+            parts, size, too_long = [], 0, False
+        if too_long:
+            self._long(lineno, size, max_bytes, on_long)
+        elif parts:
+            yield lineno, self._finish("".join(parts), keepends)
+
+    def _long(self, lineno: int, size: int, max_bytes, on_long) -> None:
+        if on_long is not None:
+            on_long(lineno, size)
+            return
+        raise InputError(
+            f"line of {size:,} bytes, over the limit of {max_bytes:,}", where=self.where(lineno)
+        )
+
+    @staticmethod
+    def _finish(text: str, keepends: bool) -> str:
+        if not keepends:
+            text = text.rstrip("\n")
+            if text.endswith("\r"):
+                text = text[:-1]
+        return text
 
 
 def _is_seekable(stream) -> bool:

@@ -18,7 +18,9 @@ irregular blank lines do not matter:
 * a date line sets the date of the papers after it only when it has a year
   (``Mar 13, 2024``, ``2024-03-13``); the usual ``Mar 13`` gives no date.
 
-Abstracts are kept exactly as their line (stripped). Lines are streamed.
+Abstracts are kept exactly as their line (stripped). Lines are streamed; a
+line over the field size limit is read through without being held, and skipped
+(counted) with the title before it.
 """
 
 from __future__ import annotations
@@ -144,7 +146,21 @@ def read(src: Source, ctx: ReadContext) -> Iterator[Paper]:
     pending: tuple[int, str] | None = None  # (line number, title line)
     date: str | None = None
     found = skipped = 0
-    for lineno, line in src.lines():
+    limit = ctx.max_field_bytes + 1024  # a line is one title or one abstract
+
+    def too_long(lineno: int, size: int) -> None:
+        nonlocal pending, skipped
+        what = "line" if pending is None else f"abstract (line {lineno})"
+        where = src.where(lineno if pending is None else pending[0])
+        pending = None
+        skipped += 1
+        ctx.problem(
+            where,
+            f"{what} is {size:,} bytes, over the limit of {ctx.max_field_bytes:,} "
+            "(raise max_field_bytes to accept it)",
+        )
+
+    for lineno, line in src.lines(max_bytes=limit, on_long=too_long):
         text = line.strip()
         if not text:
             continue
