@@ -37,6 +37,8 @@ GAP = 60.0
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 _ITERATIONS = 120
 _CHUNK = 256
+#: Candidate spots around each placed community disc.
+_SLOTS = 24
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,7 @@ def _community_layout(g: nx.Graph, members: list[str], degree: dict) -> dict[str
     )
     pos -= pos.mean(0)
     pos = _even_out(pos, SPACING * math.sqrt(n / math.pi) * 1.15)
+    pos = _separate(pos, np.full(n, SPACING * 0.42), rounds=40)
     return {m: (float(pos[i, 0]), float(pos[i, 1])) for i, m in enumerate(members)}
 
 
@@ -255,29 +258,46 @@ def even_density(pos: dict, radius: float) -> dict:
 
 
 def _place_discs(g: nx.Graph, groups: list[list[str]], radii: list[float]) -> list[tuple]:
-    """Centres of the community discs: linked ones close, none overlapping."""
+    """Centres of the community discs, packed: linked ones close, none overlapping.
+
+    Largest first, each disc goes to the free spot touching an already placed
+    disc that is nearest to the centre of the discs it has edges to (or to
+    the origin): a greedy circle packing, so there are no empty areas.
+    """
     k = len(groups)
     if k == 0:
         return []
-    if k == 1:
-        return [(0.0, 0.0)]
     of = {n: c for c, members in enumerate(groups) for n in members}
-    links: dict[tuple[int, int], float] = {}
+    links: list[dict[int, float]] = [{} for _ in range(k)]
     for c, members in enumerate(groups):
         for u in members:
             for v in g.adj[u]:
                 d = of[v]
-                if d > c:
-                    links[(c, d)] = links.get((c, d), 0.0) + 1.0
-    pairs = sorted(links)
-    src = np.array([a for a, _ in pairs], dtype=int)
-    dst = np.array([b for _, b in pairs], dtype=int)
-    weight = np.log1p(np.array([links[p] for p in pairs], dtype=float))
-    radius = np.array(radii) + GAP / 2
-    init = _spiral(k, float(np.mean(radius)) * 2.2)
-    pos = force_layout(k, src, dst, weight, radius / radius.mean(), init, 150, radius)
-    pos = _separate(pos, radius)
-    return [(float(x), float(y)) for x, y in pos]
+                if d != c:
+                    links[c][d] = links[c].get(d, 0.0) + 1.0
+    radius = np.array(radii) * 1.08 + GAP / 2
+    centres = np.zeros((k, 2))
+    angles = np.arange(_SLOTS) * (2 * math.pi / _SLOTS)
+    ring = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    for c in range(1, k):
+        placed = centres[:c]
+        linked = [(d, w) for d, w in sorted(links[c].items()) if d < c]
+        if linked:
+            ws = np.array([w for _, w in linked])
+            target = (placed[[d for d, _ in linked]] * ws[:, None]).sum(0) / ws.sum()
+        else:
+            target = np.zeros(2)
+        reach = radius[:c] + radius[c]
+        cands = (placed[:, None, :] + reach[:, None, None] * ring[None, :, :]).reshape(-1, 2)
+        free = np.ones(len(cands), dtype=bool)
+        for start in range(0, c, _CHUNK):
+            d = np.sqrt(((cands[:, None, :] - placed[None, start : start + _CHUNK]) ** 2).sum(-1))
+            free &= (d >= reach[None, start : start + _CHUNK] - 1e-6).all(1)
+        dist = np.sqrt(((cands - target) ** 2).sum(1))
+        best = int(np.argmin(np.where(free, dist, np.inf)))
+        centres[c] = cands[best]
+    centres -= centres.mean(0)
+    return [(float(x), float(y)) for x, y in centres]
 
 
 def _separate(pos: np.ndarray, radius: np.ndarray, rounds: int = 200) -> np.ndarray:
@@ -353,4 +373,4 @@ def label_scales(boxes: list[tuple[float, float, float, float]]) -> list[float]:
         # a more important label j only matters between its own zoom and `clear`
         blocking = clear[clear > scales[:i]]
         scales[i] = min(LABEL_MAX_SCALE, float(blocking.max())) if blocking.size else 0.0
-    return [round(float(s), 3) for s in scales]
+    return [math.ceil(float(s) * 1000) / 1000 for s in scales]  # up: never early

@@ -181,7 +181,7 @@
       ctx.beginPath();
       ctx.arc(c.x, c.y, c.r, 0, 2 * Math.PI);
       ctx.fill();
-      if (c.r * scale > 60) {
+      if (c.r * scale > 110) {
         ctx.globalAlpha = 0.55;
         ctx.fillStyle = "#1f2d3d";
         ctx.font = "600 " + (13 / scale) + "px system-ui, sans-serif";

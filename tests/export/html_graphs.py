@@ -117,7 +117,7 @@ def synthetic_papers_graph(n_papers: int, seed: int = 5) -> nx.MultiDiGraph:
         ents = tuple(entity(n, t, n == new) for n, t in sorted(names.items()))
         models = [n for n, t in sorted(names.items()) if t == T.MODEL and n != new]
         data = [n for n, t in sorted(names.items()) if t in (T.DATASET, T.BENCHMARK)]
-        head = new or models[0]
+        head = new or models[-1]
         score = f"{rng.uniform(40, 95):.1f}"
         sentence = f"{head} reaches {score} {metric} on {data[0]}, beating {models[0]}."
         rels = [
