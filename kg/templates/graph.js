@@ -217,6 +217,7 @@
     ctx.lineWidth = 3 / scale;
     ctx.strokeStyle = "rgba(255,255,255,0.9)";
     var drawn = 0, lastFont = null;
+    var rects = kg.recordLabels ? [] : null; // for tests: where labels went, in graph units
     for (var i = 0; i < ids.length; i++) {
       var id = ids[i];
       var item = nodeItem.get(id);
@@ -226,6 +227,7 @@
       var font = (forced.has(id) ? "600 " : "") + (item.kgFont / scale) + "px system-ui, sans-serif";
       if (font !== lastFont) { ctx.font = font; lastFont = font; }
       var y = n.y + n.options.size + 2 / scale;
+      if (rects) rects.push({ id: id, x: n.x, y: y, w: ctx.measureText(item.kgLabel).width, h: item.kgFont / scale });
       ctx.strokeText(item.kgLabel, n.x, y);
       ctx.fillStyle = item.kgType === "PAPER" ? "#4a525a" : "#1f2d3d";
       ctx.fillText(item.kgLabel, n.x, y);
@@ -234,6 +236,7 @@
     drawEdgeLabels(ctx, scale);
     ctx.restore();
     kg.labelsDrawn = drawn;
+    if (rects) kg.labelRects = rects;
   }
   /* Relation names along the edges, only when few edges are shown (a search, a path). */
   function drawEdgeLabels(ctx, scale) {

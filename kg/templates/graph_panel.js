@@ -23,8 +23,25 @@
     b.addEventListener("click", function () { select(id); });
     return b;
   }
-  function paperLink(pid, title) {
-    return nodeLink("paper:" + pid, title || paperTitle(pid));
+  function paperLink(pid, title, evidenceText) {
+    if (kg.nodeType.has("paper:" + pid)) return nodeLink("paper:" + pid, title || paperTitle(pid));
+    var b = el("button", "kg-link", title || paperTitle(pid));
+    b.type = "button";
+    b.addEventListener("click", function () { showPaperStub(pid, title || paperTitle(pid), evidenceText); });
+    return b;
+  }
+  /* A paper that is not in the page (beyond --html-max-nodes): what the page knows of it. */
+  function showPaperStub(pid, title, evidenceText) {
+    state.pinned = { kind: "stub", id: pid, title: title, evidence: evidenceText };
+    panel.replaceChildren();
+    panel.appendChild(chip("PAPER", nodeStyle));
+    panel.appendChild(el("h3", "kg-name", title));
+    var dl = el("dl", "kg-dl");
+    panel.appendChild(dl);
+    field(dl, "paper id", pid);
+    if (evidenceText) field(dl, "evidence", evidence(evidenceText));
+    panel.appendChild(el("p", "kg-muted",
+      "This paper is not in the page; rebuild with a larger --html-max-nodes to draw it."));
   }
   function paperItem(pid) {
     var li = el("li");
@@ -86,7 +103,7 @@
       tr.appendChild(el("td", "kg-num", r.value === null ? "–" : r.value));
       tr.appendChild(el("td", null, r.metric || ""));
       var p = el("td");
-      p.appendChild(paperLink(r.paper, r.title));
+      p.appendChild(paperLink(r.paper, r.title, r.evidence));
       tr.appendChild(p);
       table.appendChild(tr);
       if (r.evidence) {
@@ -227,6 +244,7 @@
   function showPinned() {
     if (state.pinned === null) showHelp();
     else if (state.pinned.kind === "node") showNode(state.pinned.id);
+    else if (state.pinned.kind === "stub") showPaperStub(state.pinned.id, state.pinned.title, state.pinned.evidence);
     else showEdge(state.pinned.id);
   }
 

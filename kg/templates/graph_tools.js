@@ -29,6 +29,7 @@
   });
 
   function findNode(query) {
+    if (kg.nodeType.has(query)) return query; // a node id
     var q = String(query || "").trim().toLowerCase();
     if (!q) return null;
     var tests = [
