@@ -169,7 +169,11 @@ def main() -> None:
     from kg.export import html as html_export
     from tests.export.html_graphs import synthetic_papers_graph
 
-    cases = [(f"{int(s)}-papers", lambda s=int(s): synthetic_papers_graph(s)) for s in args.sizes.split(",") if s]
+    cases = [
+        (f"{int(s)}-papers", lambda s=int(s): synthetic_papers_graph(s))
+        for s in args.sizes.split(",")
+        if s
+    ]
     if args.corpus and args.corpus.exists():
         cases.append(("corpus", lambda: corpus_graph(args.corpus)))
     tmp = tempfile.mkdtemp(prefix="kg-bench-html-")

@@ -50,7 +50,7 @@ from kg.errors import DataFileError, KgError
 from kg.export import ExportOptions
 from kg.export.html_details import ABSTRACT_MAX as ABSTRACT_MAX
 from kg.export.html_details import clean_text as _clean_text
-from kg.export.html_details import edge_details, node_details
+from kg.export.html_details import edge_details, node_details, shared_papers
 from kg.export.html_json import LazyMapping, LazySequence, iter_script_json
 from kg.export.html_json import script_json as script_json  # re-exported
 from kg.export.html_layout import hash_angle, label_scales, layout
@@ -291,10 +291,9 @@ def build_network(graph: nx.MultiDiGraph, selection: Selection, style: dict | No
     def edge_info(edge_id: str) -> dict:
         if edge_id[0] == "c":
             a, b, n = co[int(edge_id[1:])]
-            shared = sorted(
-                set(graph.nodes[a].get("papers") or ()) & set(graph.nodes[b].get("papers") or ())
-            )
-            return {"type": CO_MENTIONS, "count": n, "papers": shared[:100]}
+            papers_a = graph.nodes[a].get("papers") or []
+            shared = shared_papers(papers_a, graph.nodes[b].get("papers") or [], 100)
+            return {"type": CO_MENTIONS, "count": n, "papers": shared}
         u, v, key = edges[int(edge_id[1:])]
         return edge_details(graph.edges[u, v, key], _edge_type(graph, (u, v, key)))
 

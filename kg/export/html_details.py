@@ -28,6 +28,8 @@ ABSTRACT_MAX = 5000
 #: Most leaderboard rows and paper claims put into the page per node.
 LEADERBOARD_MAX = 300
 CLAIMS_MAX = 200
+#: Most claims (evidence sentences) of one edge put into the page; ``support`` counts all.
+CLAIMS_PER_EDGE = 100
 _CLAIM_KEYS = ("paper", "evidence", "rule", "confidence", "value", "metric")
 _RELATIONS = ("proposes", "outperforms", "evaluates_on", "uses_metric")
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
@@ -63,10 +65,14 @@ def score(value) -> float | None:
 
 def claim_of(claims: list, paper: str) -> dict | None:
     """The claim of ``paper`` in ``claims`` (sorted by paper, as kg.graph keeps them)."""
-    i = bisect.bisect_left(claims, paper, key=lambda c: c.get("paper") or "")
+    i = bisect.bisect_left(claims, paper, key=_paper_of)
     if i < len(claims) and claims[i].get("paper") == paper:
         return claims[i]
-    return next((c for c in claims if c.get("paper") == paper), None)
+    return None
+
+
+def _paper_of(claim: dict) -> str:
+    return claim.get("paper") or ""
 
 
 def _score_of(graph: nx.MultiDiGraph, model: str, paper: str, evidence: str | None):
@@ -161,8 +167,12 @@ def paper_claims(graph: nx.MultiDiGraph, node: str, paper_id: str) -> list[dict]
         if "proposes" in keys:
             c = claim_of(graph.edges[node, tail, "proposes"].get("claims") or [], paper_id) or {}
             out.append(_claim_row("proposes", node, tail, c, graph))
-    for entity in graph.succ[node]:
-        for tail, keys in graph.succ[entity].items():
+    # a paper's claims join entities it names: look only at edges among them
+    named = set(graph.succ[node])
+    for entity in sorted(named):
+        succ = graph.succ[entity]
+        for tail in sorted(named.intersection(succ)):
+            keys = succ[tail]
             for key in keys:
                 if key in (MENTIONS, "proposes") or not str(key):
                     continue
@@ -185,6 +195,20 @@ def _claim_row(etype, head, tail, claim, graph) -> dict:
         "metric": None if claim.get("metric") is None else clean_text(str(claim["metric"])),
         "evidence": clean_text(str(claim.get("evidence") or "")),
     }
+
+
+def shared_papers(a: list, b: list, limit: int) -> list:
+    """The first ``limit`` ids in both sorted lists ``a`` and ``b`` (binary search in the longer)."""
+    if len(a) > len(b):
+        a, b = b, a
+    out = []
+    for x in a:
+        i = bisect.bisect_left(b, x)
+        if i < len(b) and b[i] == x:
+            out.append(x)
+            if len(out) >= limit:
+                break
+    return out
 
 
 def node_details(graph: nx.MultiDiGraph, node_id: str, degree: int, lower_is_better=()) -> dict:
@@ -219,13 +243,15 @@ def node_details(graph: nx.MultiDiGraph, node_id: str, degree: int, lower_is_bet
 
 
 def edge_details(data: dict, etype: str) -> dict:
-    """What the panel shows of an edge; its claims (thousands on a hub edge) are lazy."""
+    """What the panel shows of an edge: at most :data:`CLAIMS_PER_EDGE` claims (a hub edge
+    has thousands), made lazily, and ``support``, the number of papers stating it."""
     if etype == MENTIONS:
         return {"type": etype, "count": data.get("count")}
     raw = data.get("claims") or []
     if not isinstance(raw, (list, tuple)):
         raw = list(raw)
-    claims = LazySequence(len(raw), lambda i: {k: raw[i].get(k) for k in _CLAIM_KEYS})
+    shown = min(len(raw), CLAIMS_PER_EDGE)
+    claims = LazySequence(shown, lambda i: {k: raw[i].get(k) for k in _CLAIM_KEYS})
     return {
         "type": etype,
         "claims": claims,

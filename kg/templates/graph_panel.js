@@ -223,7 +223,8 @@
       field(dl, "named together in " + fmt(d.count) + " papers", list(d.papers, 50, paperItem));
       return;
     }
-    field(dl, "support", fmt(d.support) + " paper" + (d.support === 1 ? "" : "s"));
+    field(dl, "support", fmt(d.support) + " paper" + (d.support === 1 ? "" : "s") +
+      ((d.claims || []).length < d.support ? " (the first " + fmt(d.claims.length) + " below)" : ""));
     field(dl, "confidence", d.confidence);
     (d.claims || []).forEach(function (c) {
       var box = el("div");

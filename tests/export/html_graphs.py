@@ -92,9 +92,7 @@ def synthetic_papers_graph(n_papers: int, seed: int = 5) -> nx.MultiDiGraph:
     n_topics = max(3, n_papers // 40)
     pools = {}
     for t in range(n_topics):
-        pools[t] = {
-            kind: [f"T{t}-{word}{i}" for i in range(size)] for kind, word, size in _KINDS
-        }
+        pools[t] = {kind: [f"T{t}-{word}{i}" for i in range(size)] for kind, word, size in _KINDS}
     topic_w = [1.0 / (1 + t) ** 0.6 for t in range(n_topics)]
     exs = []
     for p in range(n_papers):
