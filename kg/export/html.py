@@ -263,7 +263,7 @@ def build_network(graph: nx.MultiDiGraph, selection: Selection, style: dict | No
         x, y = positions[n]
         size = node_size(selection.degree.get(n, 0), paper)
         boxes.append((x, y + size, len(labels[n]) * fonts[n] * 0.56 + 6, fonts[n] * 1.3))
-    scales = dict(zip(order, label_scales(boxes)))
+    scales = dict(zip(order, label_scales(boxes), strict=True))
     del boxes
     net = Network(height="100%", width="100%", directed=True)
     for node_id in selection.nodes:
@@ -307,7 +307,7 @@ def build_network(graph: nx.MultiDiGraph, selection: Selection, style: dict | No
 
 
 def vis_options(n_nodes: int, n_edges: int) -> dict:
-    """vis-network options: physics off (the layout is precomputed), lighter drawing for big pages."""
+    """vis-network options: physics off (positions are precomputed); big pages drawn lighter."""
     big = n_nodes > 1000 or n_edges > BIG_EDGES
     return {
         "autoResize": True,
@@ -438,7 +438,7 @@ def iter_html(graph: nx.MultiDiGraph, options: ExportOptions | None = None) -> I
     net.options = vis_options(n_shown, len(selection.edges) + len(selection.co_mentions))
     vis_js = inline_vendor_js(_read_template_file("vis-network.min.js"))
     scripts = [_read_template_file(name).rstrip() for name in SCRIPTS]
-    for name, text in zip(SCRIPTS, scripts):
+    for name, text in zip(SCRIPTS, scripts, strict=True):
         if re.search(r"</script|<!--", text, re.I):
             raise DataFileError(f"kg/templates/{name} holds '</script' or '<!--'")
     page = {

@@ -198,7 +198,7 @@ def _claim_row(etype, head, tail, claim, graph) -> dict:
 
 
 def shared_papers(a: list, b: list, limit: int) -> list:
-    """The first ``limit`` ids in both sorted lists ``a`` and ``b`` (binary search in the longer)."""
+    """The first ``limit`` ids in both sorted lists ``a`` and ``b`` (bisecting the longer)."""
     if len(a) > len(b):
         a, b = b, a
     out = []

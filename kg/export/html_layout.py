@@ -109,7 +109,7 @@ def layout(
     centres = _place_discs(g, groups, [r for _, r in discs])
     community: dict[str, int] = {}
     clusters = []
-    for cid, ((local, radius), (cx, cy)) in enumerate(zip(discs, centres)):
+    for cid, ((local, radius), (cx, cy)) in enumerate(zip(discs, centres, strict=True)):
         for n, (x, y) in local.items():
             pos[n] = (cx + x, cy + y)
             community[n] = cid

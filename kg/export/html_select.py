@@ -162,7 +162,7 @@ def select(
     types: Iterable[str] | str | None = None,
     view: str = "papers",
 ) -> Selection:
-    """Choose the nodes to draw: by type, then the top ``max_nodes``, then the drawn ``min_degree``-core.
+    """Choose the nodes: by type, then the top ``max_nodes``, then the drawn ``min_degree``-core.
 
     Nodes are ranked by the number of papers naming them (a paper: by
     degree), then by degree in the graph, then by id.
