@@ -201,45 +201,70 @@
     if (state.hover) s.add(state.hover);
     if (state.focusId) s.add(state.focusId);
     if (state.path) state.path.nodes.forEach(function (id) { s.add(id); });
-    if (state.focus !== null && state.focus.size <= 40) state.focus.forEach(function (id) { s.add(id); });
     return s;
+  }
+  function collides(r, placed) {
+    for (var i = 0; i < placed.length; i++) {
+      var q = placed[i];
+      if (r.x < q.x + q.w && q.x < r.x + r.w && r.y < q.y + q.h && q.y < r.y + r.h) return true;
+    }
+    return false;
   }
   function drawLabels(ctx) {
     var scale = network.getScale();
     var box = viewBox();
     var forced = forcedLabels();
+    var small = state.focus !== null && state.focus.size <= 200;
     var body = network.body.nodes;
     var ids = network.body.nodeIndices;
+    var cands = [];
+    for (var i = 0; i < ids.length; i++) {
+      var item = nodeItem.get(ids[i]);
+      if (!item) continue;
+      var f = forced.has(ids[i]);
+      if (!f && !small && item.kgLabelScale > scale) continue;
+      var n = body[ids[i]];
+      if (n.x < box.x0 || n.x > box.x1 || n.y < box.y0 - 50 / scale || n.y > box.y1) continue;
+      cands.push({ id: ids[i], item: item, n: n, forced: f });
+    }
+    /* Forced labels first, then the build's order of importance; a label that would
+       overlap one already drawn waits for more zoom (the build computed that zoom for
+       the whole graph; this also holds when a search or a path shows only a few). */
+    cands.sort(function (a, b) {
+      return (b.forced - a.forced) || (a.item.kgLabelScale - b.item.kgLabelScale) ||
+        (b.n.options.size - a.n.options.size) || (a.id < b.id ? -1 : 1);
+    });
     ctx.save();
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     ctx.lineJoin = "round";
     ctx.lineWidth = 3 / scale;
     ctx.strokeStyle = "rgba(255,255,255,0.9)";
-    var drawn = 0, lastFont = null;
-    var rects = kg.recordLabels ? [] : null; // for tests: where labels went, in graph units
-    for (var i = 0; i < ids.length; i++) {
-      var id = ids[i];
-      var item = nodeItem.get(id);
-      if (!item || (item.kgLabelScale > scale && !forced.has(id))) continue;
-      var n = body[id];
-      if (n.x < box.x0 || n.x > box.x1 || n.y < box.y0 - 50 / scale || n.y > box.y1) continue;
-      var font = (forced.has(id) ? "600 " : "") + (item.kgFont / scale) + "px system-ui, sans-serif";
+    var placed = [], lastFont = null;
+    cands.forEach(function (c) {
+      var font = (c.forced ? "600 " : "") + (c.item.kgFont / scale) + "px system-ui, sans-serif";
       if (font !== lastFont) { ctx.font = font; lastFont = font; }
-      var y = n.y + n.options.size + 2 / scale;
-      if (rects) rects.push({ id: id, x: n.x, y: y, w: ctx.measureText(item.kgLabel).width, h: item.kgFont / scale });
-      ctx.strokeText(item.kgLabel, n.x, y);
-      ctx.fillStyle = item.kgType === "PAPER" ? "#4a525a" : "#1f2d3d";
-      ctx.fillText(item.kgLabel, n.x, y);
-      drawn++;
+      var w = ctx.measureText(c.item.kgLabel).width;
+      var y = c.n.y + c.n.options.size + 2 / scale;
+      var r = { id: c.id, x: c.n.x - w / 2, y: y, w: w, h: c.item.kgFont * 1.15 / scale };
+      if (!c.forced && collides(r, placed)) return;
+      placed.push(r);
+      ctx.strokeText(c.item.kgLabel, c.n.x, y);
+      ctx.fillStyle = c.item.kgType === "PAPER" ? "#4a525a" : "#1f2d3d";
+      ctx.fillText(c.item.kgLabel, c.n.x, y);
+    });
+    kg.labelsDrawn = placed.length;
+    if (kg.recordLabels) {
+      kg.labelRects = placed.map(function (r) {
+        return { id: r.id, x: r.x + r.w / 2, y: r.y, w: r.w, h: r.h };
+      });
     }
-    drawEdgeLabels(ctx, scale);
+    drawEdgeLabels(ctx, scale, placed);
     ctx.restore();
-    kg.labelsDrawn = drawn;
-    if (rects) kg.labelRects = rects;
   }
-  /* Relation names along the edges, only when few edges are shown (a search, a path). */
-  function drawEdgeLabels(ctx, scale) {
+  /* Relation names along the edges, only when few edges are shown (a search, a path),
+     and only where they overlap no label. */
+  function drawEdgeLabels(ctx, scale, placed) {
     if (edgesView.length > 80) return;
     ctx.font = (10 / scale) + "px system-ui, sans-serif";
     ctx.textBaseline = "middle";
@@ -248,6 +273,10 @@
       var item = edges.get(id);
       if (!e || !item || !item.kgLabel || !e.edgeType) return;
       var p = e.edgeType.getPoint(0.5);
+      var w = ctx.measureText(item.kgLabel).width, h = 12 / scale;
+      var r = { x: p.x - w / 2, y: p.y - h / 2, w: w, h: h };
+      if (collides(r, placed)) return;
+      placed.push(r);
       ctx.strokeText(item.kgLabel, p.x, p.y);
       ctx.fillStyle = item.color.color;
       ctx.fillText(item.kgLabel, p.x, p.y);

@@ -91,11 +91,12 @@ def _hub(site):
 
 
 def test_opens_settled_and_interactive_within_seconds(open_page, site):
-    start = time.monotonic()
     page = open_page(site.path)
     hub = _hub(site)
-    assert page.js("return window.kg.search(arguments[0])", hub) == hub
-    seconds = time.monotonic() - start
+    # milliseconds from navigation until a search has answered (browser clock)
+    found, ms = page.js("return [window.kg.search(arguments[0]), performance.now()]", hub)
+    assert found == hub
+    seconds = ms / 1000
     assert _errors(page) == []
     if site.graph.number_of_nodes() > 10_000:
         assert seconds < INTERACTIVE_SECONDS, seconds
