@@ -121,6 +121,13 @@ def _add_html_options(p: argparse.ArgumentParser) -> None:
         metavar="TYPES",
         help="comma-separated node types to draw, e.g. MODEL,DATASET,BENCHMARK (default: all)",
     )
+    g.add_argument(
+        "--html-view",
+        choices=("auto", "papers", "entities"),
+        default="auto",
+        help="papers: papers and entities as nodes; entities: entities linked by relations and"
+        " co-mentions, papers behind a toggle; auto: entities above 150 papers (default)",
+    )
 
 
 def _add_rdf_options(p: argparse.ArgumentParser) -> None:
@@ -171,6 +178,7 @@ def _export_options(args):
         html_max_nodes=args.html_max_nodes,
         html_min_degree=args.html_min_degree,
         html_types=args.html_types,
+        html_view=args.html_view,
     )
 
 
@@ -357,7 +365,8 @@ EXAMPLES = {
   NEO4J_URI=bolt://localhost:7687 kg neo4j-push out/""",
     "html": """examples:
   kg html out/ --html-types MODEL,DATASET,BENCHMARK
-  kg html out/ --html-max-nodes 500 --html-min-degree 2""",
+  kg html out/ --html-max-nodes 500 --html-min-degree 2
+  kg html out/ --html-view papers""",
     "sparql": """examples:
   kg sparql examples/queries/models-on-benchmark.rq --graph out/graph.ttl
   kg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --graph out/graph.ttl --format csv""",

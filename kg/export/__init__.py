@@ -33,6 +33,7 @@ class ExportOptions:
     html_max_nodes: int | None = 2000
     html_min_degree: int = 0
     html_types: tuple[str, ...] | None = None
+    html_view: str = "auto"
     title: str = "kg knowledge graph"
 
 

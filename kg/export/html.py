@@ -5,29 +5,30 @@ options and renders the page, but through our own Jinja template
 (``kg/templates/graph.html.j2``) instead of pyvis's, which loads Bootstrap
 and vis-network from a CDN. Everything the page needs is inlined: the
 vendored vis-network standalone build (see
-``kg/templates/vis-network.VENDORED.txt``), our CSS and JS, and the data as
-JSON in ``<script type="application/json">`` blocks. The page holds no http(s)
-reference and its Content-Security-Policy blocks every network load, so it
-works from a ``file://`` URL with no network.
+``kg/templates/vis-network.VENDORED.txt``), our CSS and scripts, and the data
+as JSON in ``<script type="application/json">`` blocks. The page holds no
+http(s) reference and its Content-Security-Policy blocks every network load,
+so it works from a ``file://`` URL with no network.
 
 Untrusted text (titles, abstracts, names, evidence sentences) only reaches
 the page inside those JSON blocks, escaped by :func:`script_json`, and the
-page's script writes it with ``textContent``.
+page's scripts write it with ``textContent`` (or as SVG text nodes).
 
-Large graphs: :mod:`kg.export.html_select` chooses what is drawn
-(``html_types``, ``html_min_degree``, ``html_max_nodes``) and the page says
-what was left out; :mod:`kg.export.html_layout` precomputes deterministic
-positions. Graphs up to :data:`STABILIZE_MAX` drawn nodes are then settled by
-a short physics stabilisation in the browser, after which physics is switched
-off; bigger ones are drawn at the precomputed positions with physics off.
-The same graph and options always give a byte-identical page.
+What is drawn (:mod:`kg.export.html_select`): papers and entities for small
+graphs, entities linked by relations and co-mentions for large ones (papers
+behind a toggle), with degrees and ``--html-min-degree`` counted on what is
+drawn. Where (:mod:`kg.export.html_layout`): a deterministic community
+layout computed here, so the page opens settled with physics off, and for
+each label the zoom from which it is drawn without overlapping a more
+important one. The panel's leaderboards and paper claims come from
+:mod:`kg.export.html_details`. The same graph and options always give a
+byte-identical page.
 
-Memory follows what is drawn, not the graph or the page (79 MB for 2,000
-nodes of a 100k-paper graph): the selection keeps one degree per node and
-visits only the drawn nodes' edges, and :func:`write` streams the page. The
-template is rendered with a mark for each JSON block, and the blocks are
-written piece by piece (:mod:`kg.export.html_json`) from lazy containers
-whose entries (panel details, edge options, claims, paper titles) are made
+Memory follows what is drawn, not the graph or the page: the selection keeps
+one degree per node and visits only the drawn nodes' edges, and :func:`write`
+streams the page. The template is rendered with a mark for each JSON block,
+and the blocks are written piece by piece (:mod:`kg.export.html_json`) from
+lazy containers whose entries (panel details, edge options, claims) are made
 from the graph as they are written.
 """
 
@@ -47,24 +48,29 @@ import networkx as nx
 
 from kg.errors import DataFileError, KgError
 from kg.export import ExportOptions
+from kg.export.html_details import ABSTRACT_MAX as ABSTRACT_MAX
+from kg.export.html_details import clean_text as _clean_text
+from kg.export.html_details import edge_details, node_details, shared_papers
 from kg.export.html_json import LazyMapping, LazySequence, iter_script_json
 from kg.export.html_json import script_json as script_json  # re-exported
-from kg.export.html_layout import layout
-from kg.export.html_select import Selection, select
+from kg.export.html_layout import hash_angle, label_scales, layout
+from kg.export.html_select import CO_MENTIONS, Selection, select
 from kg.fsutil import atomic_writer
 from kg.records import MENTIONS
 
 FILENAME = "graph.html"
 TEMPLATE = "graph.html.j2"
 VIS_NETWORK_VERSION = "9.1.13"
-#: Drawn graphs up to this many nodes get a physics stabilisation in the browser.
-STABILIZE_MAX = 1000
+#: The page's own scripts, inlined in this order after vis-network.
+SCRIPTS = ("graph.js", "graph_panel.js", "graph_tools.js")
 #: Longest node label drawn on the canvas (the panel shows the full name).
 LABEL_MAX = 40
 PAPER_LABEL_MAX = 32
-#: Longest abstract put into the page, in characters.
-ABSTRACT_MAX = 5000
+#: Above this many drawn edges, edges are straight and hidden while dragging.
+BIG_EDGES = 3000
 
+#: Relations drawn less faint on big pages.
+_STRONG = ("proposes", "evaluates_on", "outperforms")
 _SOURCE_MAP_RE = re.compile(r"^//[#@] sourceMappingURL=.*$", re.M)
 _NODE_STYLE_KEYS = {"label", "shape", "color", "border", "font_color", "font_size"}
 _EDGE_STYLE_KEYS = {"label", "color", "width", "show_label", "curve"}
@@ -102,6 +108,9 @@ def load_style() -> dict:
                 raise DataFileError(
                     f"kg/templates/{name}: {section}.{key} lacks {', '.join(sorted(missing))}"
                 )
+    for key in ("communities", "lower_is_better"):
+        if not isinstance(style.get(key), list) or not style[key]:
+            raise DataFileError(f"kg/templates/{name}: {key!r} needs a non-empty list")
     return style
 
 
@@ -119,11 +128,6 @@ def inline_vendor_js(text: str) -> str:
     return text.replace("://", "\\x3a\\/\\/")
 
 
-def _clean_text(text: str) -> str:
-    """Replace lone surrogates (which UTF-8 cannot hold) with U+FFFD."""
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
 def truncate(text: str, limit: int) -> str:
     """Shorten ``text`` on one line to at most ``limit`` characters with an ellipsis."""
     text = " ".join(str(text).split())
@@ -132,67 +136,20 @@ def truncate(text: str, limit: int) -> str:
 
 def node_size(degree: int, paper: bool = False) -> float:
     """Drawn size from degree: grows with the log of the degree."""
-    base = 9.0 if paper else 11.0
-    return round(base + 5.0 * math.log2(1 + degree), 2)
+    base = 7.0 if paper else 9.0
+    return round(base + 4.0 * math.log2(1 + degree), 2)
 
 
-def _none_if_empty(value):
-    return None if value in ("", [], None) else value
+def label_font(degree: int, paper: bool = False) -> int:
+    """Label font size in screen pixels: hubs get bigger labels."""
+    return 10 if paper else 11 + min(6, round(1.2 * math.log2(1 + degree)))
 
 
-def _node_details(data: dict, node_id: str, degree: int) -> dict:
-    ntype = data.get("type") or "OTHER"
-    name = data.get("name") or data.get("label") or node_id
-    d = {"type": ntype, "name": _clean_text(str(name)), "degree": degree}
-    if ntype == "PAPER":
-        abstract = data.get("abstract") or ""
-        if len(abstract) > ABSTRACT_MAX:
-            abstract = abstract[: ABSTRACT_MAX - 1] + "…"
-        d.update(
-            paper_id=data.get("paper_id"),
-            year=data.get("year"),
-            date=_none_if_empty(data.get("date")),
-            authors=list(data.get("authors") or []),
-            arxiv_id=_none_if_empty(data.get("arxiv_id")),
-            doi=_none_if_empty(data.get("doi")),
-            source=_none_if_empty(data.get("source")),
-            abstract=abstract,
-        )
-    else:
-        d.update(
-            aliases=sorted(data.get("aliases") or []),
-            papers=sorted(data.get("papers") or []),
-            introduced_by=sorted(data.get("introduced_by") or []),
-        )
-    return d
-
-
-_CLAIM_KEYS = ("paper", "evidence", "rule", "confidence", "value", "metric")
-
-
-def _edge_details(data: dict, etype: str) -> dict:
-    """What the panel shows of an edge; its claims (thousands on a hub edge) are lazy."""
-    if etype == MENTIONS:
-        return {"type": etype, "count": data.get("count")}
-    raw = data.get("claims") or []
-    if not isinstance(raw, (list, tuple)):
-        raw = list(raw)
-    claims = LazySequence(len(raw), lambda i: {k: raw[i].get(k) for k in _CLAIM_KEYS})
-    return {
-        "type": etype,
-        "claims": claims,
-        "support": data.get("support", len(claims)),
-        "confidence": data.get("confidence"),
-    }
-
-
-def _node_options(info: dict, position: tuple[int, int], nstyles: dict) -> dict:
+def _node_options(info: dict, position, nstyles: dict, label: str, scale: float, font: int):
     ntype = info["type"] if info["type"] in nstyles else "OTHER"
     st = nstyles[ntype]
-    paper = ntype == "PAPER"
     x, y = position
     return dict(
-        label=truncate(info["name"], PAPER_LABEL_MAX if paper else LABEL_MAX),
         shape=st["shape"],
         color={
             "background": st["color"],
@@ -200,38 +157,38 @@ def _node_options(info: dict, position: tuple[int, int], nstyles: dict) -> dict:
             "highlight": {"background": st["color"], "border": "#111111"},
             "hover": {"background": st["color"], "border": "#111111"},
         },
-        size=node_size(info["degree"], paper),
+        size=node_size(info["degree"], ntype == "PAPER"),
         x=x,
         y=y,
-        font={"color": st["font_color"], "size": st["font_size"]},
         borderWidth=1,
         kgType=info["type"],
+        kgLabel=label,
+        kgLabelScale=scale,
+        kgFont=font,
     )
 
 
-def _edge_options(etype: str, edge_id: str, estyles: dict) -> dict:
+def _edge_options(etype: str, edge_id: str, estyles: dict, big: bool = False) -> dict:
     st = estyles.get(etype, estyles["OTHER"])
     options = {
         "id": edge_id,
         "kgType": etype,
         "color": {"color": st["color"], "highlight": st["color"], "hover": st["color"]},
-        "width": st["width"],
-        "arrows": {"to": {"enabled": True, "scaleFactor": 0.45 if etype == MENTIONS else 0.7}},
+        "width": st["width"] * (0.6 if big else 1.0),
         "smooth": (
             {"enabled": True, "type": "curvedCW", "roundness": st["curve"]}
-            if st["curve"]
+            if st["curve"] and not big
             else {"enabled": False}
         ),
     }
-    if st["show_label"]:
-        options["label"] = st["label"]
-        options["font"] = {
-            "size": 10,
-            "color": st["color"],
-            "strokeWidth": 3,
-            "strokeColor": "#ffffff",
-            "align": "middle",
+    if big:  # thousands of edges: faint, so the nodes and communities stay readable
+        options["color"]["opacity"] = 0.5 if etype in _STRONG else 0.25
+    if etype != CO_MENTIONS:
+        options["arrows"] = {
+            "to": {"enabled": True, "scaleFactor": 0.45 if etype == MENTIONS else 0.7}
         }
+    if st["show_label"]:
+        options["kgLabel"] = st["label"]  # drawn by the page when few edges are shown
     return options
 
 
@@ -240,12 +197,28 @@ def _edge_type(graph: nx.MultiDiGraph, edge: tuple[str, str, str]) -> str:
     return str(graph.edges[u, v, key].get("type") or key)
 
 
+def _paper_positions(graph, selection: Selection, positions: dict) -> dict:
+    """Hidden papers sit at the centre of the drawn entities they name, a little off it."""
+    out = {}
+    for p in sorted(selection.hidden):
+        pts = [positions[e] for e in graph.succ[p] if e in positions]
+        if not pts:
+            out[p] = (0, 0)
+            continue
+        angle = hash_angle(p)
+        x = sum(x for x, _ in pts) / len(pts) + 30 * math.cos(angle)
+        y = sum(y for _, y in pts) / len(pts) + 30 * math.sin(angle)
+        out[p] = (round(x), round(y))
+    return out
+
+
 def build_network(graph: nx.MultiDiGraph, selection: Selection, style: dict | None = None):
-    """Return the pyvis ``Network`` of the selected nodes and edges, and the panel details.
+    """Return the pyvis ``Network`` of the selection, the panel details and the layout.
 
     Nodes get precomputed positions, a shape and colour per type, a size by
-    degree and a short label; edges a colour, width, label and curve per
-    relation type and an arrow. Returns ``(network, details)`` where
+    drawn degree, and a short label with the zoom from which it is drawn;
+    edges a colour, width, label and curve per relation type and an arrow
+    (``co_mentions``: none). Returns ``(network, details, layout)`` where
     ``details`` holds, per node and edge id, what the side panel shows.
 
     Only the nodes are held in memory. The network's ``edges`` is a
@@ -260,40 +233,82 @@ def build_network(graph: nx.MultiDiGraph, selection: Selection, style: dict | No
 
     style = style or load_style()
     nstyles, estyles = style["nodes"], style["edges"]
-    positions = layout(selection.nodes, [(u, v) for u, v, _ in selection.edges], selection.degree)
-    net = Network(height="100%", width="100%", directed=True)
+    lower = style["lower_is_better"]
+    shown = selection.shown
+    hidden = selection.hidden
+    drawn_edges = [(u, v) for u, v, _ in selection.edges if u not in hidden and v not in hidden]
+    drawn_edges += [(a, b, 1 + math.log2(n)) for a, b, n in selection.co_mentions]
+    lay = layout(shown, drawn_edges, selection.degree)
+    positions = dict(lay.positions)
+    positions.update(_paper_positions(graph, selection, positions))
+    edges = selection.edges
+    co = selection.co_mentions
+    big = len(edges) + len(co) > BIG_EDGES
 
     def node_info(node_id: str) -> dict:
-        return _node_details(graph.nodes[node_id], node_id, selection.degree[node_id])
+        return node_details(graph, node_id, selection.degree.get(node_id, 0), lower)
 
+    def node_rank(n):
+        paper = graph.nodes[n].get("type") == "PAPER"
+        return (paper, n in hidden, -selection.degree.get(n, 0), n)
+
+    order = sorted(selection.nodes, key=node_rank)
+    labels, fonts, boxes = {}, {}, []
+    for n in order:
+        data = graph.nodes[n]
+        paper = data.get("type") == "PAPER"
+        name = _clean_text(str(data.get("name") or data.get("label") or n))
+        labels[n] = truncate(name, PAPER_LABEL_MAX if paper else LABEL_MAX)
+        fonts[n] = label_font(selection.degree.get(n, 0), paper)
+        x, y = positions[n]
+        size = node_size(selection.degree.get(n, 0), paper)
+        boxes.append((x, y + size, len(labels[n]) * fonts[n] * 0.56 + 6, fonts[n] * 1.3))
+    scales = dict(zip(order, label_scales(boxes), strict=True))
+    del boxes
+    net = Network(height="100%", width="100%", directed=True)
     for node_id in selection.nodes:
-        net.add_node(node_id, **_node_options(node_info(node_id), positions[node_id], nstyles))
-
-    edges = selection.edges
+        data = graph.nodes[node_id]
+        info = {"type": data.get("type") or "OTHER", "degree": selection.degree.get(node_id, 0)}
+        options = _node_options(
+            info, positions[node_id], nstyles, labels[node_id], scales[node_id], fonts[node_id]
+        )
+        options["kgCommunity"] = lay.community.get(node_id, -1)
+        net.add_node(node_id, **options)
+        del net.nodes[-1]["label"]  # pyvis labels every node with its id; the page draws labels
 
     def edge(index: int) -> dict:
+        if index >= len(edges):
+            a, b, n = co[index - len(edges)]
+            options = _edge_options(CO_MENTIONS, f"c{index - len(edges)}", estyles, big)
+            options["width"] = round(min(4.0, 0.5 + 0.5 * math.log2(n)), 2)
+            return Edge(a, b, directed=False, **options).options
         u, v, _ = edges[index]
-        options = _edge_options(_edge_type(graph, edges[index]), f"e{index}", estyles)
+        options = _edge_options(_edge_type(graph, edges[index]), f"e{index}", estyles, big)
         # Network.add_edge checks both ends with a linear scan per edge; the
         # selection already guarantees them, so make pyvis Edges directly.
         return Edge(u, v, directed=True, **options).options
 
     def edge_info(edge_id: str) -> dict:
+        if edge_id[0] == "c":
+            a, b, n = co[int(edge_id[1:])]
+            papers_a = graph.nodes[a].get("papers") or []
+            shared = shared_papers(papers_a, graph.nodes[b].get("papers") or [], 100)
+            return {"type": CO_MENTIONS, "count": n, "papers": shared}
         u, v, key = edges[int(edge_id[1:])]
-        return _edge_details(graph.edges[u, v, key], _edge_type(graph, (u, v, key)))
+        return edge_details(graph.edges[u, v, key], _edge_type(graph, (u, v, key)))
 
-    net.edges = LazySequence(len(edges), edge)
+    net.edges = LazySequence(len(edges) + len(co), edge)
+    ids = [f"e{i}" for i in range(len(edges))] + [f"c{i}" for i in range(len(co))]
     details = {
         "nodes": LazyMapping(selection.nodes, node_info),
-        "edges": LazyMapping((f"e{i}" for i in range(len(edges))), edge_info),
+        "edges": LazyMapping(ids, edge_info),
     }
-    return net, details
+    return net, details, lay
 
 
 def vis_options(n_nodes: int, n_edges: int) -> dict:
-    """vis-network options: physics only to settle small graphs, lighter drawing for big ones."""
-    stabilize = 0 < n_nodes <= STABILIZE_MAX
-    big = n_nodes > 1000 or n_edges > 3000
+    """vis-network options: physics off (positions are precomputed); big pages drawn lighter."""
+    big = n_nodes > 1000 or n_edges > BIG_EDGES
     return {
         "autoResize": True,
         "layout": {"improvedLayout": False, "randomSeed": 7},
@@ -309,7 +324,7 @@ def vis_options(n_nodes: int, n_edges: int) -> dict:
             "keyboard": False,
         },
         "physics": {
-            "enabled": stabilize,
+            "enabled": False,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
                 "gravitationalConstant": -60,
@@ -318,12 +333,7 @@ def vis_options(n_nodes: int, n_edges: int) -> dict:
                 "springConstant": 0.06,
                 "avoidOverlap": 0.4,
             },
-            "stabilization": {
-                "enabled": stabilize,
-                "iterations": 250,
-                "updateInterval": 25,
-                "fit": True,
-            },
+            "stabilization": {"enabled": False},
         },
     }
 
@@ -337,6 +347,8 @@ def _legend(graph: nx.MultiDiGraph, selection: Selection, style: dict) -> dict:
     for u, v, k in selection.edges:
         t = str(graph.edges[u, v, k].get("type") or k)
         edge_counts[t] = edge_counts.get(t, 0) + 1
+    if selection.co_mentions:
+        edge_counts[CO_MENTIONS] = len(selection.co_mentions)
 
     def order(counts, styles):
         known = [t for t in styles if t in counts]
@@ -349,8 +361,8 @@ def _legend(graph: nx.MultiDiGraph, selection: Selection, style: dict) -> dict:
 
 
 def _paper_titles(graph: nx.MultiDiGraph, selection: Selection) -> LazyMapping:
-    """Titles of every paper the drawn nodes and edges name (``papers``,
-    ``introduced_by``, claims), by paper id, each read from the graph when written."""
+    """Titles of every paper the page names (nodes' ``papers`` and ``introduced_by``,
+    claims of drawn edges, co-mentions), by paper id, each read from the graph when written."""
     wanted: set[str] = set()
     for node_id in selection.nodes:
         data = graph.nodes[node_id]
@@ -366,7 +378,20 @@ def _paper_titles(graph: nx.MultiDiGraph, selection: Selection) -> LazyMapping:
         node = graph.nodes.get(f"paper:{pid}")
         return _clean_text(str(node.get("title") or pid)) if node else pid
 
-    return LazyMapping(sorted(wanted), title)
+    return LazyMapping(sorted(w for w in wanted if w is not None), title)
+
+
+def _clusters(graph, selection: Selection, lay) -> list[dict]:
+    """The layout's community discs, each named after its two best-connected members."""
+    members: dict[int, list[str]] = {}
+    for n, c in lay.community.items():
+        members.setdefault(c, []).append(n)
+    out = []
+    for cluster in lay.clusters:
+        top = sorted(members.get(cluster["id"], ()), key=lambda n: (-selection.degree[n], n))[:2]
+        names = [truncate(_clean_text(str(graph.nodes[n].get("name") or n)), 24) for n in top]
+        out.append({**cluster, "name": " · ".join(names)})
+    return out
 
 
 def _csp(*scripts: str) -> str:
@@ -406,23 +431,30 @@ def iter_html(graph: nx.MultiDiGraph, options: ExportOptions | None = None) -> I
         max_nodes=options.html_max_nodes,
         min_degree=options.html_min_degree,
         types=options.html_types,
+        view=options.html_view,
     )
-    net, details = build_network(graph, selection, style)
-    net.options = vis_options(len(selection.nodes), len(selection.edges))
+    net, details, lay = build_network(graph, selection, style)
+    n_shown = len(selection.nodes) - len(selection.hidden)
+    net.options = vis_options(n_shown, len(selection.edges) + len(selection.co_mentions))
     vis_js = inline_vendor_js(_read_template_file("vis-network.min.js"))
-    app_js = _read_template_file("graph.js").rstrip()
+    scripts = [_read_template_file(name).rstrip() for name in SCRIPTS]
+    for name, text in zip(SCRIPTS, scripts, strict=True):
+        if re.search(r"</script|<!--", text, re.I):
+            raise DataFileError(f"kg/templates/{name} holds '</script' or '<!--'")
     page = {
         "title": _clean_text(options.title or "kg knowledge graph"),
         "summary": selection.summary(),
         "css": _read_template_file("graph.css").rstrip(),
         "vis_js": vis_js,
-        "app_js": app_js,
-        "csp": _csp(vis_js, app_js),
+        "scripts": scripts,
+        "csp": _csp(vis_js, *scripts),
         "pyvis_version": getattr(pyvis, "__version__", "?"),
         "vis_version": VIS_NETWORK_VERSION,
         "data": {
             "options": net.options,
-            "stabilize": bool(net.options["physics"]["enabled"]),
+            "view": selection.view,
+            "hiddenTypes": ["PAPER"] if selection.hidden else [],
+            "clusters": _clusters(graph, selection, lay),
             "details": details,
             "papers": _paper_titles(graph, selection),
             "legend": _legend(graph, selection, style),

@@ -1,12 +1,15 @@
-/* kg graph page: search, filters, physics toggle and the details panel.
+/* kg graph page, part 1 of 3: data, what is shown, drawing (labels by zoom, communities).
  *
  * Every string that comes from papers (titles, names, evidence sentences) is
- * put into the page with textContent, never as HTML. The data arrive as JSON
- * in <script type="application/json"> blocks and are read with JSON.parse.
- * The page state is exposed as window.kg for tests and the console.
+ * put into the page with textContent, never as HTML, and onto the canvas with
+ * fillText. The data arrive as JSON in <script type="application/json">
+ * blocks and are read with JSON.parse. Positions are computed at build time,
+ * so physics stays off and the page opens settled. The page state is exposed
+ * as window.kg for the other two scripts, tests and the console.
  */
 (function () {
   "use strict";
+  var t0 = performance.now();
 
   function readJson(id) {
     return JSON.parse(document.getElementById(id).textContent);
@@ -18,21 +21,30 @@
   var details = data.details;
   var nodeStyle = data.style.nodes;
   var edgeStyle = data.style.edges;
+  var palette = data.style.communities;
 
   var state = {
-    hiddenNodeTypes: new Set(),
+    hiddenNodeTypes: new Set(data.hiddenTypes || []),
     hiddenEdgeTypes: new Set(),
-    focus: null, // Set of node ids shown by a search, or null
+    focus: null, // Set of node ids shown (search, path, explore), or null for all
     focusId: null,
-    pinned: null // {kind: "node"|"edge", id}
+    focusKind: null, // "search" | "path" | "explore"
+    revealed: new Set(), // nodes of a hidden type shown on request (a paper opened from the panel)
+    path: null, // {nodes: [ids], edges: Set of edge ids}
+    pinned: null, // {kind: "node"|"edge", id}
+    hover: null,
+    communities: true,
+    colourByCommunity: false
   };
 
   // ---- indexes -------------------------------------------------------------
   var nodeType = new Map();
   var nodeName = new Map();
+  var nodeItem = new Map();
   nodeItems.forEach(function (n) {
     nodeType.set(n.id, n.kgType);
     nodeName.set(n.id, details.nodes[n.id].name);
+    nodeItem.set(n.id, n);
   });
   var adjacency = new Map(); // node id -> [edge item]
   edgeItems.forEach(function (e) {
@@ -56,12 +68,15 @@
     return map[type] || map.OTHER;
   }
 
-  // ---- filtering -----------------------------------------------------------
+  // ---- what is shown ---------------------------------------------------------
+  function typeShown(id) {
+    return !state.hiddenNodeTypes.has(nodeType.get(id)) || state.revealed.has(id);
+  }
   function nodeShown(id) {
-    if (state.hiddenNodeTypes.has(nodeType.get(id))) return false;
-    return state.focus === null || state.focus.has(id);
+    return typeShown(id) && (state.focus === null || state.focus.has(id));
   }
   function edgeShown(e) {
+    if (state.path !== null) return state.path.edges.has(e.id);
     return !state.hiddenEdgeTypes.has(e.kgType) && nodeShown(e.from) && nodeShown(e.to);
   }
 
@@ -79,6 +94,20 @@
     edgesView.refresh();
     visibleLine.textContent =
       "visible now: " + fmt(nodesView.length) + " nodes, " + fmt(edgesView.length) + " edges";
+  }
+
+  /* Show only `ids` (a Set; null shows everything) and fit them on screen. */
+  function showOnly(ids, kind, fitIds) {
+    state.focus = ids;
+    state.focusKind = ids === null ? null : kind;
+    if (ids === null) {
+      state.focusId = null;
+      state.path = null;
+    }
+    refresh();
+    var fit = (fitIds || (ids ? Array.from(ids) : null));
+    if (fit) fit = fit.filter(nodeShown);
+    network.fit(fit && fit.length ? { nodes: fit, animation: false } : { animation: false });
   }
 
   // ---- legend and type filters ---------------------------------------------
@@ -101,13 +130,19 @@
     var st = styleOf(nodeStyle, item.type);
     var sw = el("span", "kg-swatch kg-shape-" + st.shape);
     sw.style.background = st.color;
-    typeInputs[item.type] = legendRow(nodeBox, sw, st.label, item.count, true, function (on) {
-      if (on) state.hiddenNodeTypes.delete(item.type);
-      else state.hiddenNodeTypes.add(item.type);
-      refresh();
-    });
+    var label = item.type === "PAPER" && data.view === "entities" ? st.label + "s (toggle)" : st.label;
+    typeInputs[item.type] = legendRow(nodeBox, sw, label, item.count,
+      !state.hiddenNodeTypes.has(item.type), function (on) {
+        setTypeShown(item.type, on);
+      });
     typeInputs[item.type].dataset.type = item.type;
   });
+  function setTypeShown(type, on) {
+    if (on) state.hiddenNodeTypes.delete(type);
+    else state.hiddenNodeTypes.add(type);
+    if (typeInputs[type]) typeInputs[type].checked = on;
+    refresh();
+  }
   var edgeBox = document.getElementById("kg-edge-types");
   data.legend.edges.forEach(function (item) {
     var st = styleOf(edgeStyle, item.type);
@@ -123,306 +158,181 @@
     input.dataset.type = item.type;
   });
 
-  // ---- details panel ---------------------------------------------------------
-  var panel = document.getElementById("kg-panel");
-
-  function paperTitle(pid) {
-    return Object.prototype.hasOwnProperty.call(data.papers, pid) ? data.papers[pid] : pid;
+  // ---- drawing: communities under the graph, labels over it -------------------
+  function viewBox() {
+    var w = container.clientWidth, h = container.clientHeight;
+    var a = network.DOMtoCanvas({ x: 0, y: 0 });
+    var b = network.DOMtoCanvas({ x: w, y: h });
+    return { x0: a.x, y0: a.y, x1: b.x, y1: b.y };
   }
-  function nodeLink(id, text) {
-    if (!nodeType.has(id)) return el("span", null, text);
-    var b = el("button", "kg-link", text);
-    b.type = "button";
-    b.addEventListener("click", function () { select(id); });
-    return b;
+  function clusterColour(id) {
+    return palette[((id % palette.length) + palette.length) % palette.length];
   }
-  function paperItem(pid) {
-    var li = el("li");
-    li.appendChild(nodeLink("paper:" + pid, paperTitle(pid)));
-    return li;
-  }
-  function chip(type, styles) {
-    var st = styleOf(styles, type);
-    var c = el("span", "kg-chip", st.label);
-    c.style.background = st.color;
-    return c;
-  }
-  function field(dl, name, value) {
-    if (value === null || value === undefined || value === "") return;
-    dl.appendChild(el("dt", null, name));
-    var dd = el("dd");
-    if (value instanceof Node) dd.appendChild(value);
-    else dd.textContent = String(value);
-    dl.appendChild(dd);
-  }
-  function list(items, limit, make) {
-    var ul = el("ul", "kg-list");
-    items.slice(0, limit).forEach(function (x) { ul.appendChild(make(x)); });
-    if (items.length > limit) {
-      ul.appendChild(el("li", "kg-muted", "and " + fmt(items.length - limit) + " more"));
-    }
-    return ul;
-  }
-
-  function showHelp() {
-    panel.replaceChildren();
-    panel.appendChild(el("h3", null, "Details"));
-    if (nodeItems.length === 0) {
-      panel.appendChild(el("p", null, "The graph is empty: no node matched the selection."));
-      return;
-    }
-    panel.appendChild(el("p", "kg-muted",
-      "Hover or click a node or an edge to see its type, name, aliases, papers and evidence."));
-  }
-
-  function showNode(id) {
-    var d = details.nodes[id];
-    if (!d) return showHelp();
-    panel.replaceChildren();
-    panel.appendChild(chip(d.type, nodeStyle));
-    panel.appendChild(el("h3", "kg-name", d.name));
-    var dl = el("dl", "kg-dl");
-    panel.appendChild(dl);
-    field(dl, "id", id);
-    field(dl, "degree", fmt(d.degree) + " edges in the graph");
-    if (d.type === "PAPER") {
-      field(dl, "paper id", d.paper_id);
-      field(dl, "year", d.year);
-      field(dl, "date", d.date);
-      if (d.authors && d.authors.length) field(dl, "authors", d.authors.join(", "));
-      field(dl, "arXiv", d.arxiv_id);
-      field(dl, "DOI", d.doi);
-      field(dl, "source", d.source);
-    } else {
-      var others = (d.aliases || []).filter(function (a) { return a !== d.name; });
-      if (others.length) field(dl, "aliases", others.join(" · "));
-      if (d.introduced_by && d.introduced_by.length) {
-        field(dl, "introduced by", list(d.introduced_by, 20, paperItem));
-      }
-      field(dl, "mentioned in " + fmt(d.papers.length) + " paper" + (d.papers.length === 1 ? "" : "s"),
-        list(d.papers, 50, paperItem));
-    }
-    var rels = (adjacency.get(id) || []).filter(function (e) { return e.kgType !== "mentions"; });
-    if (rels.length) {
-      field(dl, "relations drawn", list(rels, 50, function (e) {
-        var li = el("li");
-        var out = e.from === id;
-        li.appendChild(el("span", null, (out ? "" : "← ") + styleOf(edgeStyle, e.kgType).label +
-          (out ? " → " : " ")));
-        li.appendChild(nodeLink(out ? e.to : e.from, nodeName.get(out ? e.to : e.from)));
-        return li;
-      }));
-    }
-    if (d.type === "PAPER") {
-      var ments = (adjacency.get(id) || []).filter(function (e) { return e.kgType === "mentions"; });
-      if (ments.length) {
-        field(dl, "names " + fmt(ments.length) + " entities (drawn)", list(ments, 60, function (e) {
-          var li = el("li");
-          li.appendChild(nodeLink(e.to, nodeName.get(e.to)));
-          return li;
-        }));
-      }
-      if (d.abstract) field(dl, "abstract", el("div", "kg-abstract", d.abstract));
-    }
-  }
-
-  function showEdge(id) {
-    var d = details.edges[id];
-    var e = edges.get(id);
-    if (!d || !e) return showHelp();
-    panel.replaceChildren();
-    panel.appendChild(chip(d.type, edgeStyle));
-    var h = el("h3");
-    h.appendChild(nodeLink(e.from, nodeName.get(e.from)));
-    h.appendChild(el("span", null, " → " + styleOf(edgeStyle, d.type).label + " → "));
-    h.appendChild(nodeLink(e.to, nodeName.get(e.to)));
-    panel.appendChild(h);
-    var dl = el("dl", "kg-dl");
-    panel.appendChild(dl);
-    if (d.type === "mentions") {
-      field(dl, "mentions", fmt(d.count || 0) + " time" + (d.count === 1 ? "" : "s") + " in the paper");
-      return;
-    }
-    field(dl, "support", fmt(d.support) + " paper" + (d.support === 1 ? "" : "s"));
-    field(dl, "confidence", d.confidence);
-    (d.claims || []).forEach(function (c) {
-      var box = el("div");
-      var ul = el("ul", "kg-list");
-      ul.appendChild(paperItem(c.paper));
-      box.appendChild(ul);
-      if (c.evidence) box.appendChild(el("blockquote", "kg-evidence", c.evidence));
-      var extra = [];
-      if (c.value !== null && c.value !== undefined) extra.push("value " + c.value);
-      if (c.metric) extra.push("metric " + c.metric);
-      if (c.rule) extra.push("rule " + c.rule);
-      if (c.confidence !== null && c.confidence !== undefined) extra.push("confidence " + c.confidence);
-      if (extra.length) box.appendChild(el("div", "kg-muted", extra.join(" · ")));
-      field(dl, "stated by", box);
-    });
-  }
-
-  function showPinned() {
-    if (state.pinned === null) showHelp();
-    else if (state.pinned.kind === "node") showNode(state.pinned.id);
-    else showEdge(state.pinned.id);
-  }
-
-  network.on("hoverNode", function (p) { showNode(p.node); });
-  network.on("blurNode", showPinned);
-  network.on("hoverEdge", function (p) { showEdge(p.edge); });
-  network.on("blurEdge", showPinned);
-  network.on("click", function (p) {
-    if (p.nodes.length) state.pinned = { kind: "node", id: p.nodes[0] };
-    else if (p.edges.length) state.pinned = { kind: "edge", id: p.edges[0] };
-    else state.pinned = null;
-    showPinned();
-  });
-
-  function select(id) {
-    if (!nodeShown(id)) {
-      state.hiddenNodeTypes.delete(nodeType.get(id));
-      if (typeInputs[nodeType.get(id)]) typeInputs[nodeType.get(id)].checked = true;
-      if (state.focus !== null && !state.focus.has(id)) focusOn(id);
-      refresh();
-    }
-    state.pinned = { kind: "node", id: id };
-    network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 0.8), animation: false });
-    showPinned();
-  }
-
-  // ---- search ----------------------------------------------------------------
-  var searchIndex = nodeItems.map(function (n) {
-    var d = details.nodes[n.id];
-    var names = [d.name].concat(d.aliases || []).map(function (s) { return String(s).toLowerCase(); });
-    return { id: n.id, names: names, degree: d.degree };
-  });
-  var datalist = document.getElementById("kg-names");
-  var seen = new Set();
-  nodeItems.forEach(function (n) {
-    var d = details.nodes[n.id];
-    [d.name].concat(d.aliases || []).forEach(function (s) {
-      if (seen.size < 20000 && !seen.has(s)) {
-        seen.add(s);
-        var o = el("option");
-        o.value = s;
-        datalist.appendChild(o);
+  network.on("dragStart", function () { state.dragging = true; });
+  network.on("dragEnd", function () { state.dragging = false; network.redraw(); });
+  network.on("beforeDrawing", function (ctx) {
+    if (!state.communities || state.focus !== null || state.dragging) return;
+    var scale = network.getScale();
+    ctx.save();
+    data.clusters.forEach(function (c) {
+      if (c.size < 3) return;
+      ctx.globalAlpha = 0.07;
+      ctx.fillStyle = clusterColour(c.id);
+      ctx.beginPath();
+      ctx.arc(c.x, c.y, c.r, 0, 2 * Math.PI);
+      ctx.fill();
+      if (c.r * scale > 110) {
+        ctx.globalAlpha = 0.55;
+        ctx.fillStyle = "#1f2d3d";
+        ctx.font = "600 " + (13 / scale) + "px system-ui, sans-serif";
+        ctx.textAlign = "center";
+        ctx.textBaseline = "bottom";
+        ctx.fillText(c.name, c.x, c.y - c.r - 4 / scale);
       }
     });
+    ctx.restore();
   });
 
-  function findNode(query) {
-    var q = query.trim().toLowerCase();
-    if (!q) return null;
-    var tests = [
-      function (s) { return s === q; },
-      function (s) { return s.indexOf(q) === 0; },
-      function (s) { return s.indexOf(q) >= 0; }
-    ];
-    for (var i = 0; i < tests.length; i++) {
-      var best = null;
-      searchIndex.forEach(function (entry) {
-        if (!entry.names.some(tests[i])) return;
-        if (best === null || entry.degree > best.degree ||
-            (entry.degree === best.degree && entry.id < best.id)) best = entry;
+  /* Labels by level of detail: a node's label is drawn once the zoom reaches
+     its kgLabelScale (computed at build time so that drawn labels never
+     overlap); selected, hovered, searched and path nodes always get theirs. */
+  function forcedLabels() {
+    var s = new Set(network.getSelectedNodes());
+    if (state.hover) s.add(state.hover);
+    if (state.focusId) s.add(state.focusId);
+    if (state.path) state.path.nodes.forEach(function (id) { s.add(id); });
+    return s;
+  }
+  function collides(r, placed) {
+    for (var i = 0; i < placed.length; i++) {
+      var q = placed[i];
+      if (r.x < q.x + q.w && q.x < r.x + r.w && r.y < q.y + q.h && q.y < r.y + r.h) return true;
+    }
+    return false;
+  }
+  function drawLabels(ctx) {
+    var scale = network.getScale();
+    var box = viewBox();
+    var forced = forcedLabels();
+    var small = state.focus !== null && state.focus.size <= 200;
+    var body = network.body.nodes;
+    var ids = network.body.nodeIndices;
+    var cands = [];
+    for (var i = 0; i < ids.length; i++) {
+      var item = nodeItem.get(ids[i]);
+      if (!item) continue;
+      var f = forced.has(ids[i]);
+      if (!f && !small && item.kgLabelScale > scale) continue;
+      var n = body[ids[i]];
+      if (n.x < box.x0 || n.x > box.x1 || n.y < box.y0 - 50 / scale || n.y > box.y1) continue;
+      cands.push({ id: ids[i], item: item, n: n, forced: f });
+    }
+    /* Forced labels first, then the build's order of importance; a label that would
+       overlap one already drawn waits for more zoom (the build computed that zoom for
+       the whole graph; this also holds when a search or a path shows only a few). */
+    cands.sort(function (a, b) {
+      return (b.forced - a.forced) || (a.item.kgLabelScale - b.item.kgLabelScale) ||
+        (b.n.options.size - a.n.options.size) || (a.id < b.id ? -1 : 1);
+    });
+    ctx.save();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 3 / scale;
+    ctx.strokeStyle = "rgba(255,255,255,0.9)";
+    var placed = [], lastFont = null;
+    cands.forEach(function (c) {
+      var font = (c.forced ? "600 " : "") + (c.item.kgFont / scale) + "px system-ui, sans-serif";
+      if (font !== lastFont) { ctx.font = font; lastFont = font; }
+      var w = ctx.measureText(c.item.kgLabel).width;
+      var y = c.n.y + c.n.options.size + 2 / scale;
+      var r = { id: c.id, x: c.n.x - w / 2, y: y, w: w, h: c.item.kgFont * 1.15 / scale };
+      if (!c.forced && collides(r, placed)) return;
+      placed.push(r);
+      ctx.strokeText(c.item.kgLabel, c.n.x, y);
+      ctx.fillStyle = c.item.kgType === "PAPER" ? "#4a525a" : "#1f2d3d";
+      ctx.fillText(c.item.kgLabel, c.n.x, y);
+    });
+    kg.labelsDrawn = placed.length;
+    if (kg.recordLabels) {
+      kg.labelRects = placed.map(function (r) {
+        return { id: r.id, x: r.x + r.w / 2, y: r.y, w: r.w, h: r.h };
       });
-      if (best !== null) return best.id;
     }
-    return null;
+    drawEdgeLabels(ctx, scale, placed);
+    ctx.restore();
   }
-
-  function focusOn(id) {
-    var keep = new Set([id]);
-    (adjacency.get(id) || []).forEach(function (e) {
-      if (!state.hiddenEdgeTypes.has(e.kgType)) keep.add(e.from === id ? e.to : e.from);
+  /* Relation names along the edges, only when few edges are shown (a search, a path),
+     and only where they overlap no label. */
+  function drawEdgeLabels(ctx, scale, placed) {
+    if (edgesView.length > 80) return;
+    ctx.font = (10 / scale) + "px system-ui, sans-serif";
+    ctx.textBaseline = "middle";
+    edgesView.getIds().forEach(function (id) {
+      var e = network.body.edges[id];
+      var item = edges.get(id);
+      if (!e || !item || !item.kgLabel || !e.edgeType) return;
+      var p = e.edgeType.getPoint(0.5);
+      var w = ctx.measureText(item.kgLabel).width, h = 12 / scale;
+      var r = { x: p.x - w / 2, y: p.y - h / 2, w: w, h: h };
+      if (collides(r, placed)) return;
+      placed.push(r);
+      ctx.strokeText(item.kgLabel, p.x, p.y);
+      ctx.fillStyle = item.color.color;
+      ctx.fillText(item.kgLabel, p.x, p.y);
     });
-    state.focus = keep;
-    state.focusId = id;
-    return keep;
+  }
+  network.on("afterDrawing", drawLabels);
+  network.on("hoverNode", function (p) { state.hover = p.node; });
+  network.on("blurNode", function () { state.hover = null; });
+
+  function setColourByCommunity(on) {
+    state.colourByCommunity = on;
+    nodes.update(nodeItems.map(function (n) {
+      var st = styleOf(nodeStyle, n.kgType);
+      var bg = on && n.kgCommunity >= 0 ? clusterColour(n.kgCommunity) : st.color;
+      return { id: n.id, color: { background: bg, border: st.border,
+        highlight: { background: bg, border: "#111111" }, hover: { background: bg, border: "#111111" } } };
+    }));
   }
 
-  var status = document.getElementById("kg-search-status");
-  var searchInput = document.getElementById("kg-search");
-  function search(query) {
-    var id = findNode(query);
-    if (id === null) {
-      status.textContent = "No node matches “" + query.trim() + "”.";
-      return null;
-    }
-    state.hiddenNodeTypes.delete(nodeType.get(id));
-    if (typeInputs[nodeType.get(id)]) typeInputs[nodeType.get(id)].checked = true;
-    var keep = focusOn(id);
-    refresh();
-    state.pinned = { kind: "node", id: id };
-    network.selectNodes([id]);
-    network.fit({ nodes: Array.from(keep).filter(nodeShown), animation: false });
-    showPinned();
-    status.textContent = "Showing “" + nodeName.get(id) + "” and " + fmt(keep.size - 1) +
-      " neighbour" + (keep.size === 2 ? "" : "s") + ". Clear shows every node.";
-    return id;
-  }
-  function clearSearch() {
-    state.focus = null;
-    state.focusId = null;
-    searchInput.value = "";
-    status.textContent = "";
-    refresh();
-    network.fit({ animation: false });
-  }
-  document.getElementById("kg-search-go").addEventListener("click", function () {
-    search(searchInput.value);
-  });
-  document.getElementById("kg-search-clear").addEventListener("click", clearSearch);
-  searchInput.addEventListener("keydown", function (ev) {
-    if (ev.key === "Enter") { ev.preventDefault(); search(searchInput.value); }
-    if (ev.key === "Escape") { clearSearch(); }
-  });
-
-  // ---- physics and layout ------------------------------------------------------
-  var physicsBox = document.getElementById("kg-physics");
-  physicsBox.checked = !!data.stabilize;
-  physicsBox.addEventListener("change", function () {
-    network.setOptions({ physics: { enabled: physicsBox.checked } });
-  });
-  document.getElementById("kg-fit").addEventListener("click", function () {
-    network.fit({ animation: false });
-  });
-
-  function ready() {
-    document.body.setAttribute("data-kg-state", "ready");
-  }
-  if (data.stabilize && nodeItems.length) {
-    var progress = el("div", null, "laying out…");
-    progress.id = "kg-progress";
-    container.appendChild(progress);
-    network.on("stabilizationProgress", function (p) {
-      progress.textContent = "laying out… " + Math.round((100 * p.iterations) / p.total) + "%";
-    });
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({ physics: { enabled: false } });
-      physicsBox.checked = false;
-      progress.remove();
-      network.fit({ animation: false });
-      ready();
-    });
-  } else {
-    network.once("afterDrawing", ready);
-    if (!nodeItems.length) ready();
-  }
-
-  refresh();
-  showHelp();
-
-  window.kg = {
+  var kg = {
+    t0: t0,
+    data: data,
+    details: details,
     network: network,
     nodes: nodes,
     edges: edges,
+    nodeItems: nodeItems,
+    edgeItems: edgeItems,
     nodesView: nodesView,
     edgesView: edgesView,
     state: state,
-    search: search,
-    clearSearch: clearSearch,
-    select: select,
+    nodeType: nodeType,
+    nodeName: nodeName,
+    nodeItem: nodeItem,
+    adjacency: adjacency,
+    typeInputs: typeInputs,
+    el: el,
+    fmt: fmt,
+    styleOf: styleOf,
+    nodeShown: nodeShown,
+    typeShown: typeShown,
+    edgeShown: edgeShown,
+    refresh: refresh,
+    showOnly: showOnly,
+    setTypeShown: setTypeShown,
+    setColourByCommunity: setColourByCommunity,
+    clusterColour: clusterColour,
+    viewBox: viewBox,
+    labelsDrawn: 0,
     visibleCounts: function () { return { nodes: nodesView.length, edges: edgesView.length }; }
   };
+  window.kg = kg;
+  refresh();
+
+  network.once("afterDrawing", function () {
+    kg.readyMs = performance.now() - t0;
+    document.body.setAttribute("data-kg-state", "ready");
+  });
 })();

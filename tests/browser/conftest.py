@@ -4,12 +4,13 @@ The browser runs with networking cut off (DevTools network emulation set to
 offline, background networking disabled) and records its console and every
 network request, so tests can assert that the page loads from ``file://``
 alone without errors. Tests are skipped with a reason when Chromium or
-chromedriver is missing.
+chromedriver is missing, and fail instead when ``CI=true``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -52,9 +53,10 @@ class Page:
 def driver():
     """One headless Chromium per session, offline."""
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        pytest.skip(
-            f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)"
-        )
+        message = f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)"
+        if os.environ.get("CI") == "true":  # scripts/test.sh installs them: missing is a failure
+            pytest.fail(message)
+        pytest.skip(message)
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -78,6 +80,7 @@ def driver():
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     drv = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    drv.set_script_timeout(60)
     try:
         drv.execute_cdp_cmd("Network.enable", {})
         drv.execute_cdp_cmd(

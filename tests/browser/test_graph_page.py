@@ -148,7 +148,7 @@ def test_network_holds_every_node_and_edge(open_page, small_page):
         "drawnEdges": graph.number_of_edges(),
         "canvasNodes": graph.number_of_nodes(),
     }
-    # the small graph was settled by physics, which is then switched off
+    # positions come from the build: physics stays off and nothing drifts
     assert page.js("return window.kg.network.physics.options.enabled") is False
     assert not page.driver.find_element(By.ID, "kg-physics").is_selected()
     before = page.js("return window.kg.network.getPositions()")
@@ -299,7 +299,8 @@ def test_payload_paper_built_by_pipeline_runs_no_script(open_page, tmp_path, nlp
     panel = page.driver.find_element(By.ID, "kg-panel").text
     assert PAYLOAD in panel
     assert page.js("return document.querySelectorAll('img, svg, iframe').length") == 0
-    assert page.js("return document.querySelectorAll('script').length") == 5
+    n_scripts = 4 + len(html_export.SCRIPTS)  # three data blocks, vis-network, ours
+    assert page.js("return document.querySelectorAll('script').length") == n_scripts
     assert page.js("return window.__pwned") is None
 
 
@@ -307,7 +308,7 @@ def test_large_graph_opens_and_settles(open_page, tmp_path):
     graph = synthetic_graph()
     assert graph.number_of_nodes() >= 5000
     start = time.monotonic()
-    html_export.write(graph, tmp_path, ExportOptions(html_max_nodes=None))
+    html_export.write(graph, tmp_path, ExportOptions(html_max_nodes=None, html_view="papers"))
     page = open_page(tmp_path / "graph.html")
     seconds = time.monotonic() - start
     _no_errors(page)
@@ -324,13 +325,15 @@ def test_large_graph_opens_and_settles(open_page, tmp_path):
 
 def test_large_graph_limited_page_says_what_is_left_out(open_page, tmp_path):
     graph = synthetic_graph()
-    html_export.write(graph, tmp_path, ExportOptions(html_max_nodes=2000))
+    html_export.write(graph, tmp_path, ExportOptions(html_max_nodes=2000, html_view="papers"))
     page = open_page(tmp_path / "graph.html")
-    expected = select(graph, max_nodes=2000)
+    expected = select(graph, max_nodes=2000, view="papers")
     assert page.visible() == {"nodes": 2000, "edges": len(expected.edges)}
     summary = page.driver.find_element(By.ID, "kg-summary").text
     assert summary.startswith(f"showing 2,000 of {graph.number_of_nodes():,} nodes")
     assert "beyond the 2,000-node limit" in summary
+    # every drawn node has a drawn edge or was drawn without one in the graph view too
+    assert page.js("return window.kg.network.physics.options.enabled") is False
 
 
 @pytest.mark.shared

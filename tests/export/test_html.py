@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import os
+import random
 import re
 import subprocess
 import sys
@@ -16,9 +18,9 @@ import networkx as nx
 import pytest
 
 from kg.errors import KgError
-from kg.export import ExportOptions, get_exporter
+from kg.export import ExportOptions, get_exporter, html_layout
 from kg.export import html as html_export
-from kg.export.html_layout import even_density, layout
+from kg.export.html_layout import LABEL_MAX_SCALE, SPACING, even_density, label_scales, layout
 from kg.export.html_select import parse_types, select
 from kg.export.nodelink import read_nodelink
 from kg.export.nodelink import write as write_nodelink
@@ -114,7 +116,7 @@ def test_every_script_is_inline_and_allowed_by_its_csp_hash(page):
     )
     assert "default-src 'none'" in csp
     code = [text for attrs, text in parsed.scripts if "type" not in attrs]
-    assert len(code) == 2  # vis-network and our page script
+    assert len(code) == 1 + len(html_export.SCRIPTS)  # vis-network and our page scripts
     for text in code:
         digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in csp
@@ -123,8 +125,8 @@ def test_every_script_is_inline_and_allowed_by_its_csp_hash(page):
 
 def test_untrusted_text_only_inside_escaped_json(page):
     parsed = _parse(page)
-    # exactly our five script elements: the payload opened none
-    assert len(parsed.scripts) == 5
+    # exactly our script elements (three data blocks, vis-network, ours): the payload opened none
+    assert len(parsed.scripts) == 4 + len(html_export.SCRIPTS)
     assert [t for t, _ in parsed.tags if t in ("img", "svg")] == []
     for raw in ("<script>window", "<img src", "<svg", "<!--", "\u2028", "\u2029"):
         assert raw not in page
@@ -180,7 +182,7 @@ def test_nodes_styled_by_type_and_sized_by_degree(page):
 
 def test_edges_coloured_labelled_with_arrows_and_mentions_lighter(page):
     edges = _blocks(page)["kg-edges"]
-    assert all(e["arrows"]["to"]["enabled"] for e in edges)
+    assert all(e["arrows"]["to"]["enabled"] for e in edges)  # no co-mentions in the papers view
     by_type: dict[str, list] = {}
     for e in edges:
         by_type.setdefault(e["kgType"], []).append(e)
@@ -189,7 +191,7 @@ def test_edges_coloured_labelled_with_arrows_and_mentions_lighter(page):
     assert "label" not in mention
     for t in ("proposes", "evaluates_on", "outperforms", "uses_metric"):
         e = by_type[t][0]
-        assert e["label"] == t.replace("_", " ")
+        assert e["kgLabel"] == t.replace("_", " ") and "label" not in e  # drawn by the page
         assert e["width"] > mention["width"]
         assert e["color"]["color"] != mention["color"]["color"]
     assert len({by_type[t][0]["color"]["color"] for t in by_type}) == 5
@@ -217,8 +219,9 @@ def test_long_names_get_short_labels_and_full_details():
         Linker().link_all([Extraction(Paper("p", long_name, "a"), (_entity(long_name, T.TASK),))])
     )
     data = _blocks(html_export.render_html(g))
-    labels = [n["label"] for n in data["kg-nodes"]]
+    labels = [n["kgLabel"] for n in data["kg-nodes"]]
     assert all(len(label) <= html_export.LABEL_MAX for label in labels)
+    assert all("label" not in n for n in data["kg-nodes"])  # vis-network draws none itself
     assert {d["name"] for d in data["kg-data"]["details"]["nodes"].values()} == {long_name}
 
 
@@ -242,12 +245,11 @@ def test_text_like_a_json_block_mark_stays_text():
     assert len(data["kg-nodes"]) == 10
 
 
-def test_physics_only_settles_small_graphs():
-    assert html_export.vis_options(10, 20)["physics"]["enabled"] is True
-    big = html_export.vis_options(html_export.STABILIZE_MAX + 1, 20)
-    assert (
-        big["physics"]["enabled"] is False and big["physics"]["stabilization"]["enabled"] is False
-    )
+def test_page_opens_settled_with_physics_off_and_big_pages_drawn_lighter():
+    small = html_export.vis_options(10, 20)
+    assert small["physics"]["enabled"] is False and small["interaction"]["hideEdgesOnDrag"] is False
+    big = html_export.vis_options(5000, 20000)
+    assert big["physics"]["enabled"] is False and big["interaction"]["hideEdgesOnDrag"] is True
 
 
 # ---- selection ------------------------------------------------------------------
@@ -259,9 +261,10 @@ def test_select_keeps_highest_degree_with_id_tie_break():
     assert s.nodes == ("a", "b", "c", "d")
     assert s.edges == (("a", "b", "evaluates_on"), ("a", "c", "evaluates_on"))
     assert s.dropped_by_limit == 3
+    assert s.degree == {"a": 2, "b": 1, "c": 1, "d": 0}  # counted on what is drawn
     assert s.summary() == (
         "showing 4 of 7 nodes and 2 of 4 edges; left out: "
-        "3 lowest-degree nodes beyond the 4-node limit"
+        "3 least-mentioned nodes beyond the 4-node limit"
     )
 
 
@@ -270,8 +273,9 @@ def test_select_by_min_degree_and_type():
     assert s.nodes == ("a", "b", "c", "g")
     assert s.dropped_by_type == 3 and s.dropped_by_degree == 0
     s = select(star_graph(), min_degree=2)
-    assert s.nodes == ("a",) and s.dropped_by_degree == 6
-    assert "6 nodes with degree below 2" in s.summary()
+    # a keeps 3 edges but to leaves of degree 1: the 2-core of the star is empty
+    assert s.nodes == () and s.dropped_by_degree == 7
+    assert "7 nodes with fewer than 2 drawn edges" in s.summary()
     assert select(star_graph()).complete
 
 
@@ -307,23 +311,64 @@ def test_parse_types_accepts_labels_and_lists():
 
 def test_layout_places_every_node_deterministically():
     g = star_graph()
-    pos = layout(g.nodes, [(u, v) for u, v, _ in g.edges])
+    lay = layout(g.nodes, [(u, v) for u, v, _ in g.edges])
+    pos = lay.positions
     assert set(pos) == set(g.nodes)
     assert len(set(pos.values())) == len(pos)  # no two nodes on one spot
-    assert pos == layout(reversed(list(g.nodes)), [(v, u) for u, v, _ in g.edges])
+    assert pos == layout(reversed(list(g.nodes)), [(v, u) for u, v, _ in g.edges]).positions
+    assert lay.community["f"] == -1  # no edge: set out below
+    assert pos["f"][1] > max(y for n, (_, y) in pos.items() if n != "f")
 
 
-def test_layout_beyond_core_places_rest_near_neighbours():
-    g = nx.star_graph(30)
-    nodes = [f"n{i}" for i in g.nodes]
-    edges = [(f"n{u}", f"n{v}") for u, v in g.edges] + [("x", "y")]
-    pos = layout(nodes + ["x", "y"], edges, core_size=5)
-    assert len(pos) == 33
-    hub = pos["n0"]
-    # leaves outside the core sit in rings around the hub, closer than the far cluster
-    far = max(abs(pos["x"][0] - hub[0]), abs(pos["x"][1] - hub[1]))
-    near = max(max(abs(pos[f"n{i}"][0] - hub[0]), abs(pos[f"n{i}"][1] - hub[1])) for i in (20, 25))
-    assert near < far
+def _two_cliques():
+    nodes = [f"a{i}" for i in range(12)] + [f"b{i}" for i in range(12)]
+    edges = [(f"{k}{i}", f"{k}{j}") for k in "ab" for i in range(12) for j in range(i + 1, 12)]
+    return nodes, edges + [("a0", "b0")]
+
+
+def test_layout_groups_communities_in_discs_that_do_not_overlap():
+    nodes, edges = _two_cliques()
+    lay = layout(nodes, edges)
+    assert lay.community["a3"] == lay.community["a7"] != lay.community["b3"]
+    assert len(lay.clusters) == 2
+    c1, c2 = lay.clusters
+    assert math.hypot(c1["x"] - c2["x"], c1["y"] - c2["y"]) >= c1["r"] + c2["r"]
+    for c in lay.clusters:  # every member inside its disc
+        members = [n for n in nodes if lay.community[n] == c["id"]]
+        assert all(
+            math.hypot(lay.positions[n][0] - c["x"], lay.positions[n][1] - c["y"]) <= c["r"] + 2
+            for n in members
+        )
+    # nodes keep apart: no two closer than a third of the spacing
+    pts = list(lay.positions.values())
+    closest = min(math.dist(p, q) for i, p in enumerate(pts) for q in pts[i + 1 :])
+    assert closest > SPACING / 3
+
+
+def test_layout_splits_communities_over_the_cap(monkeypatch):
+    monkeypatch.setattr(html_layout, "MAX_COMMUNITY", 5)
+    nodes, edges = _two_cliques()
+    lay = layout(nodes, edges)
+    sizes = [c["size"] for c in lay.clusters]
+    assert max(sizes) <= 5 and sum(sizes) == 24
+
+
+def test_label_scales_never_let_two_drawn_labels_overlap():
+    rng = random.Random(4)
+    boxes = [
+        (rng.uniform(0, 800), rng.uniform(0, 800), rng.uniform(30, 120), 16) for _ in range(150)
+    ]
+    scales = label_scales(boxes)
+    assert scales[0] == 0.0 and max(scales) <= LABEL_MAX_SCALE
+    # below the cap (where a label waits no longer), drawn labels never overlap
+    for zoom in (0.05, 0.2, 0.5, 1.0, 2.0, LABEL_MAX_SCALE - 0.01):
+        shown = [b for b, s in zip(boxes, scales, strict=True) if s <= zoom]
+        for i, (x1, y1, w1, h1) in enumerate(shown):
+            for x2, y2, w2, h2 in shown[i + 1 :]:
+                overlap_x = abs(x1 - x2) * zoom < (w1 + w2) / 2 - 1e-6
+                overlap_y = abs(y1 - y2) * zoom < (h1 + h2) / 2 - 1e-6
+                assert not (overlap_x and overlap_y), zoom
+    assert len([s for s in scales if s <= 1.0]) > len([s for s in scales if s <= 0.2])
 
 
 def test_even_density_keeps_angles_and_fills_the_disc():

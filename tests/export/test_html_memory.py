@@ -21,6 +21,7 @@ from networkx.classes import reportviews
 from kg.export import ExportOptions
 from kg.export import html as html_export
 from kg.export.html_json import LazyMapping, LazySequence, iter_script_json, script_json
+from kg.export.html_layout import Layout
 from kg.export.html_select import select
 from kg.records import MENTIONS
 
@@ -169,27 +170,35 @@ def test_writing_a_big_page_holds_far_less_than_the_page(big_graph, tmp_path, mo
     assert big_graph.number_of_nodes() == 20_000
     # The layout's memory is bounded by html_layout.CORE_SIZE (~10 MB of numpy
     # arrays for its spring layout), whatever the graph; leave it out here.
-    monkeypatch.setattr(html_export, "layout", lambda nodes, *_: {n: (0, 0) for n in nodes})
+    monkeypatch.setattr(
+        html_export, "layout", lambda nodes, *_: Layout({n: (0, 0) for n in nodes}, {}, [])
+    )
     tiny = nx.MultiDiGraph(big_graph.subgraph(["paper:p000000"]))
     html_export.write(tiny, tmp_path)
     # the same for every page: vis-network and the template, as strings
     fixed = _traced_peak(lambda: html_export.write(tiny, tmp_path))
+    options = ExportOptions(html_view="papers")
+    peak = _traced_peak(lambda: html_export.write(big_graph, tmp_path, options))
+    size = (tmp_path / "graph.html").stat().st_size
+    assert size > 12_000_000  # claims (100 per edge), paper lists and titles of what is drawn
+    # Before streaming the peak was about three times the page (~85 MB here); now
+    # what the graph adds is ~4.7 kB per drawn node (2,000 of them, with their
+    # edges, positions and label boxes) plus per-node counters: less than the page.
+    assert peak - fixed < min(size * 0.75, 12_000_000), (peak, fixed, size)
+    # the entity view (the default for this graph) adds co-mentions and hidden papers
     peak = _traced_peak(lambda: html_export.write(big_graph, tmp_path, ExportOptions()))
     size = (tmp_path / "graph.html").stat().st_size
-    assert size > 20_000_000  # claims, paper lists and titles of what is drawn
-    # Before streaming the peak was about three times the page (~85 MB here);
-    # now what the graph adds is a quarter of it, ~3.5 kB per drawn node
-    # (2,000 of them, with their edges) plus per-node counters.
-    assert peak - fixed < min(size / 3, 16_000_000), (peak, fixed, size)
+    assert size > 5_000_000
+    assert peak - fixed < 12_000_000, (peak, fixed, size)
 
 
 def test_written_page_is_the_rendered_page(big_graph, tmp_path):
-    options = ExportOptions(html_max_nodes=300)
+    options = ExportOptions(html_max_nodes=300, html_view="papers")
     html_export.write(big_graph, tmp_path, options)
     page = (tmp_path / "graph.html").read_text(encoding="utf-8")
     assert page == html_export.render_html(big_graph, options)
     data = json.loads(page.split('<script id="kg-data" type="application/json">')[1].split("<")[0])
-    drawn = select(big_graph, max_nodes=300)
+    drawn = select(big_graph, max_nodes=300, view="papers")
     assert len(data["details"]["edges"]) == len(drawn.edges)
     assert sorted(data["details"]["nodes"]) == list(drawn.nodes)
     wanted = {p for n in drawn.nodes for p in big_graph.nodes[n].get("papers") or ()}
