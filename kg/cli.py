@@ -292,7 +292,8 @@ def cmd_html(args) -> int:
 def cmd_sparql(args) -> int:
     from kg.sparql import run_query
 
-    print(run_query(args.query, Path(args.graph), fmt=args.format), end="")
+    limits = {"timeout": args.timeout, "max_rows": args.max_rows, "max_memory": args.max_memory}
+    print(run_query(args.query, Path(args.graph), fmt=args.format, **limits), end="")
     return 0
 
 
@@ -318,7 +319,8 @@ EXAMPLES = {
   kg html out/ --html-max-nodes 500 --html-min-degree 2""",
     "sparql": """examples:
   kg sparql examples/queries/models-on-benchmark.rq --graph out/graph.ttl
-  kg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --graph out/graph.ttl --format csv""",
+  kg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --graph out/graph.ttl --format csv
+  kg sparql 'SELECT * WHERE { ?s ?p ?o }' --graph out/graph.ttl --max-rows 0 --timeout 300""",
 }
 
 
@@ -409,6 +411,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", required=True, metavar="FILE", help="RDF file, e.g. out/graph.ttl")
     p.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output format"
+    )
+    p.add_argument(
+        "--timeout",
+        type=_nonneg_int,
+        default=60,
+        metavar="SECONDS",
+        help="stop the query after this many seconds (0: no limit)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=_nonneg_int,
+        default=10_000,
+        metavar="N",
+        help="print at most N rows or triples, and say when more were cut (0: no limit)",
+    )
+    p.add_argument(
+        "--max-memory",
+        type=_nonneg_int,
+        default=4096,
+        metavar="MIB",
+        help="stop the query when it needs more memory than this (0: no limit)",
     )
     return parser
 
