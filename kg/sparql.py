@@ -362,7 +362,9 @@ def execute(
         )
     if status == "error":
         _, text, origin = message
-        raise InputError(text, where=str(path)) if origin == "graph" else QueryError(text, where=where)
+        if origin == "graph":
+            raise InputError(text, where=str(path))
+        raise QueryError(text, where=where)
     _, (kind, boolean, columns, rows), cut, prefixes = message
     return Result(kind, boolean, columns, rows, cut, prefixes)
 

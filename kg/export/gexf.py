@@ -53,8 +53,7 @@ def _attributes(cls: str, ids: dict[str, str], types: dict[str, str]) -> str:
     lines = [f'    <attributes class="{cls}" mode="static">\n']
     for name, key_id in ids.items():
         lines.append(
-            f"      <attribute id={attr(key_id)} title={attr(name)} "
-            f'type="{types[name]}" />\n'
+            f'      <attribute id={attr(key_id)} title={attr(name)} type="{types[name]}" />\n'
         )
     lines.append("    </attributes>\n")
     return "".join(lines)

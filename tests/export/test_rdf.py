@@ -23,8 +23,8 @@ from rdflib.namespace import PROV, RDF, SKOS, XSD
 from kg.errors import ExportError
 from kg.export import DEFAULT_BASE_IRI, ExportOptions
 from kg.export import rdf as rdf_export
-from kg.export.xmlsafe import xml_text
 from kg.export.iri import MAX_SEGMENT, check_base_iri, clean_literal, encode_segment, node_iri
+from kg.export.xmlsafe import xml_text
 from kg.graph import build_graph
 from kg.link import Linker
 from kg.records import (

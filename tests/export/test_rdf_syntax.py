@@ -13,7 +13,6 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.errors import ExportError
-from kg.export.xmlsafe import xml_text
 from kg.export.rdf_syntax import (
     WRITERS,
     Prefixes,
@@ -23,6 +22,7 @@ from kg.export.rdf_syntax import (
     turtle_term,
     write_jsonld,
 )
+from kg.export.xmlsafe import xml_text
 from kg.vocab import KG, PREFIXES
 
 BASE = "https://example.org/kg/"
