@@ -136,6 +136,12 @@ def _add_rdf_options(p: argparse.ArgumentParser) -> None:
         help="extra RDF serialisations besides graph.ttl (repeatable)",
     )
     g.add_argument("--base-iri", default=DEFAULT_BASE_IRI, help="base for minted IRIs")
+    g.add_argument(
+        "--license",
+        default=None,
+        metavar="IRI",
+        help="licence of the build's data, stated in void.ttl (e.g. a Creative Commons IRI)",
+    )
 
 
 def _add_neo4j_options(p: argparse.ArgumentParser, required: bool) -> None:
@@ -171,6 +177,7 @@ def _export_options(args):
         html_max_nodes=args.html_max_nodes,
         html_min_degree=args.html_min_degree,
         html_types=args.html_types,
+        license=getattr(args, "license", None),
     )
 
 

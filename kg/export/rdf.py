@@ -64,7 +64,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DC, DCTERMS, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from kg.errors import ExportError, choices_message
-from kg.export import DEFAULT_BASE_IRI
+from kg.export import DEFAULT_BASE_IRI, void
 from kg.export.iri import (
     arxiv_iri,
     check_base_iri,
@@ -389,26 +389,36 @@ def serialize(g: Graph, fmt: str, base_iri: str | None = None) -> bytes:
 
 
 def write(graph: nx.MultiDiGraph, out_dir: Path, options=None) -> list[Path]:
-    """Stream ``graph.ttl`` and one file per format in ``options.rdf_formats``.
+    """Stream ``graph.ttl`` and one file per format in ``options.rdf_formats``, then
+    ``void.ttl`` (:mod:`kg.export.void`) describing them.
 
     Each file is written subject by subject from :func:`iter_subjects`
     (no rdflib graph of the whole export), atomically. Returns the paths
-    written, ``graph.ttl`` first.
+    written, ``graph.ttl`` first and ``void.ttl`` last.
     """
     formats = tuple(getattr(options, "rdf_formats", None) or ("turtle",))
     for fmt in formats:
         _check_format(fmt)
     base = check_base_iri(getattr(options, "base_iri", None) or DEFAULT_BASE_IRI)
     prefixes = Prefixes(_prefixes(base))
+    counts = void.Counts()
     written = []
     for fmt in ("turtle", *sorted(set(formats) - {"turtle"})):
         path = Path(out_dir) / FILENAMES[fmt]
+        subjects = iter_subjects(graph, base)
+        if fmt == "turtle":
+            subjects = map(counts.add, subjects)
         try:
             with atomic_writer(path) as f:
-                WRITERS[fmt](f, iter_subjects(graph, base), prefixes)
+                WRITERS[fmt](f, subjects, prefixes)
         except UnicodeEncodeError as exc:
             raise ExportError(f"cannot write RDF as {fmt}: {exc}") from exc
         written.append(path)
+    files = {
+        fmt: path.name
+        for fmt, path in zip(("turtle", *sorted(set(formats) - {"turtle"})), written, strict=True)
+    }
+    written.append(void.write(graph, out_dir, counts, files, base, options))
     return written
 
 

@@ -156,9 +156,13 @@ def turtle_term(term, prefixes: Prefixes) -> str:
 # --------------------------------------------------------------------------- writers
 
 
-def write_turtle(f: TextIO, subjects: Iterable[Subject], prefixes: Prefixes) -> None:
-    """Turtle: the prefixes, then per section a ``# name: comment`` line and one block
-    per subject (``;`` between predicates, ``,`` between objects)."""
+def write_turtle(
+    f: TextIO, subjects: Iterable[Subject], prefixes: Prefixes, sections: dict | None = None
+) -> None:
+    """Turtle: the prefixes, then per section a ``# name: comment`` line (comments from
+    ``sections``, default :data:`SECTIONS`) and one block per subject (``;`` between
+    predicates, ``,`` between objects)."""
+    sections = SECTIONS if sections is None else sections
     for name, ns in prefixes.names.items():
         f.write(f"@prefix {name}: {iriref(ns)} .\n")
     section = None
@@ -166,7 +170,7 @@ def write_turtle(f: TextIO, subjects: Iterable[Subject], prefixes: Prefixes) -> 
     for subject in subjects:
         if subject.section != section:
             section = subject.section
-            f.write(f"\n# {section}: {SECTIONS[section]}\n")
+            f.write(f"\n# {section}: {sections[section]}\n")
         parts = ["\n", turtle_term(subject.iri, prefixes), " "]
         last = None
         for p, o in subject.pairs:
