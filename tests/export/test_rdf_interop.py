@@ -12,9 +12,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SDO
 
 from kg.errors import ExportError
-from kg.export import ExportOptions
+from kg.export import ExportOptions, void
 from kg.export import rdf as rdf_export
-from kg.export import void
 from kg.graph import build_graph
 from kg.link import Linker
 from kg.records import Entity, EntityType, Extraction, Mention, Paper
