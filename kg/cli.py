@@ -143,6 +143,12 @@ def _add_rdf_options(p: argparse.ArgumentParser) -> None:
         help="extra RDF serialisations besides graph.ttl (repeatable)",
     )
     g.add_argument("--base-iri", default=DEFAULT_BASE_IRI, help="base for minted IRIs")
+    g.add_argument(
+        "--license",
+        default=None,
+        metavar="IRI",
+        help="licence of the build's data, stated in void.ttl (e.g. a Creative Commons IRI)",
+    )
 
 
 def _add_neo4j_options(p: argparse.ArgumentParser, required: bool) -> None:
@@ -179,6 +185,7 @@ def _export_options(args):
         html_min_degree=args.html_min_degree,
         html_types=args.html_types,
         html_view=args.html_view,
+        license=getattr(args, "license", None),
     )
 
 
@@ -342,7 +349,8 @@ def cmd_html(args) -> int:
 def cmd_sparql(args) -> int:
     from kg.sparql import run_query
 
-    print(run_query(args.query, Path(args.graph), fmt=args.format), end="")
+    limits = {"timeout": args.timeout, "max_rows": args.max_rows, "max_memory": args.max_memory}
+    print(run_query(args.query, Path(args.graph), fmt=args.format, **limits), end="")
     return 0
 
 
@@ -369,7 +377,8 @@ EXAMPLES = {
   kg html out/ --html-view papers""",
     "sparql": """examples:
   kg sparql examples/queries/models-on-benchmark.rq --graph out/graph.ttl
-  kg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --graph out/graph.ttl --format csv""",
+  kg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --graph out/graph.ttl --format csv
+  kg sparql 'SELECT * WHERE { ?s ?p ?o }' --graph out/graph.ttl --max-rows 0 --timeout 300""",
 }
 
 
@@ -460,6 +469,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", required=True, metavar="FILE", help="RDF file, e.g. out/graph.ttl")
     p.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output format"
+    )
+    p.add_argument(
+        "--timeout",
+        type=_nonneg_int,
+        default=60,
+        metavar="SECONDS",
+        help="stop the query after this many seconds (0: no limit)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=_nonneg_int,
+        default=10_000,
+        metavar="N",
+        help="print at most N rows or triples, and say when more were cut (0: no limit)",
+    )
+    p.add_argument(
+        "--max-memory",
+        type=_nonneg_int,
+        default=4096,
+        metavar="MIB",
+        help="stop the query when it needs more memory than this (0: no limit)",
     )
     return parser
 

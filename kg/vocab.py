@@ -36,6 +36,7 @@ KG_NS = "https://w3id.org/kg-papers/ontology#"
 ONTOLOGY_IRI = URIRef("https://w3id.org/kg-papers/ontology")
 
 MLS = Namespace("http://www.w3.org/ns/mls#")
+FABIO = Namespace("http://purl.org/spar/fabio/")
 
 SCHEMA_FILES = ("kg.ttl", "shapes.ttl", "context.jsonld", "extraction.schema.json")
 
@@ -72,6 +73,8 @@ class KG(DefinedNamespace):
     # paper properties
     arxivId: URIRef
     doi: URIRef
+    # dataset description (void.ttl)
+    rulesFingerprint: URIRef
 
 
 #: Graph edge type (kg.graph) -> RDF predicate.
@@ -103,6 +106,7 @@ PREFIXES: dict[str, str] = {
     "owl": str(OWL),
     "dcterms": str(DCTERMS),
     "dc": str(DC),
+    "fabio": str(FABIO),
     "mls": str(MLS),
     "prov": str(PROV),
     "schema": str(SDO),
@@ -136,6 +140,26 @@ def shapes() -> Graph:
     for triple in _parsed("shapes.ttl"):
         g.add(triple)
     return g
+
+
+@cache
+def standard_types(cls: URIRef) -> tuple[URIRef, ...]:
+    """The classes outside ``kg:`` that ``cls`` is a subclass of in the ontology, sorted.
+
+    The exports assert them beside the kg class, so ``?x a mls:Model`` or
+    ``?p a schema:ScholarlyArticle`` finds kg resources without RDFS inference.
+
+    >>> [str(c) for c in standard_types(KG.Model)]
+    ['http://www.w3.org/ns/mls#Model']
+    """
+    g = _parsed("kg.ttl")
+    seen, todo = set(), [cls]
+    while todo:
+        for parent in g.objects(todo.pop(), RDFS.subClassOf):
+            if isinstance(parent, URIRef) and parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return tuple(sorted((c for c in seen if not str(c).startswith(KG_NS)), key=str))
 
 
 def extraction_schema() -> dict:

@@ -24,7 +24,29 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "== installing kg[test] into .venv"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+# the distribution was called "kg" before it became "kg-papers": drop an old editable install
+if .venv/bin/python -m pip show kg 2>/dev/null | grep -q "^Location: $PWD"; then
+  .venv/bin/python -m pip uninstall -q -y kg
+fi
 .venv/bin/python -m pip install -q -e '.[test]'
+
+# JavaScript readers the interoperability tests open the exports with (graphology, cytoscape),
+# pinned in tests/js/package-lock.json; reinstalled only when the lock file changed.
+if command -v npm >/dev/null 2>&1; then
+  if ! cmp -s tests/js/package-lock.json tests/js/node_modules/.kg-installed-lock; then
+    echo "== installing tests/js (npm ci)"
+    (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null \
+      && cp package-lock.json node_modules/.kg-installed-lock)
+  fi
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "== installing nodejs and npm (Debian packages)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null \
+    && cp package-lock.json node_modules/.kg-installed-lock)
+else
+  echo "== npm missing and not root: the JavaScript reader tests will be skipped" >&2
+fi
 
 echo "== ruff"
 .venv/bin/ruff check .

@@ -17,7 +17,7 @@ from kg.export import rdf as rdf_export
 from kg.graph import build_graph
 from kg.link import Linker
 from kg.records import Entity, EntityType, Extraction, Mention, Paper, Relation, RelationType
-from kg.sparql import QueryError, load_graph, read_query, run_query, select_rows
+from kg.sparql import QueryError, read_query, run_query, select_rows
 
 QUERIES = Path(__file__).resolve().parents[1] / "examples" / "queries"
 
@@ -330,7 +330,7 @@ def test_unparsable_graph_file(tmp_path):
     bad = tmp_path / "graph.ttl"
     bad.write_text("this is not turtle", encoding="utf-8")
     with pytest.raises(InputError, match="cannot read as turtle RDF"):
-        load_graph(bad)
+        select_rows("SELECT * WHERE { ?s ?p ?o }", bad)
 
 
 def test_service_and_from_are_refused_offline(graph_ttl):
@@ -377,3 +377,137 @@ def test_cli_errors_are_one_line(graph_ttl, capsys, query, graph, message):
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and err.startswith("kg: error:")
     assert message in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- pyoxigraph engine
+
+
+def _rdflib_rows(query_file: Path, graph_ttl: Path) -> list[tuple]:
+    """The rows rdflib's own SPARQL engine (kg sparql before pyoxigraph) gives."""
+    from rdflib import Graph, Literal, URIRef
+
+    from kg.vocab import PREFIXES
+
+    g = Graph().parse(graph_ttl, format="turtle")
+    ns = {str(p): str(n) for p, n in g.namespaces() if p}
+
+    def value(term):
+        if term is None:
+            return None
+        if isinstance(term, Literal):
+            v = term.toPython()
+            return str(term) if isinstance(v, Literal) else v
+        if isinstance(term, URIRef):
+            best = max(
+                ((p, n) for p, n in ns.items() if str(term).startswith(n)),
+                key=lambda pn: len(pn[1]),
+                default=None,
+            )
+            return str(term) if best is None else f"{best[0]}:{str(term)[len(best[1]) :]}"
+        return term.n3()
+
+    result = g.query(query_file.read_text(encoding="utf-8"), initNs={**PREFIXES, **ns})
+    return [tuple(value(row.get(v)) for v in result.vars) for row in result.bindings]
+
+
+@pytest.mark.parametrize("query", sorted(QUERIES.glob("*.rq")), ids=lambda p: p.name)
+def test_every_example_query_gives_the_rows_of_the_previous_engine(graph_ttl, query):
+    """pyoxigraph (issue 13: 0.02 s instead of 55 s) returns what rdflib's engine returned."""
+    got = select_rows(str(query), graph_ttl)[1]
+    assert got, query.name  # the small world has an answer for every example
+    assert got == _rdflib_rows(query, graph_ttl)
+
+
+def test_standard_types_do_not_change_the_example_rows(graph_ttl):
+    """Entities are also typed mls:Model, schema:Dataset...; the queries still name the kg type."""
+    assert run_query("ASK { model:gpt-4o a mls:Model }", graph_ttl) == "true\n"
+    types = {r[1] for r in rows("most-connected.rq", graph_ttl)}
+    assert types <= {"Model", "Method", "Dataset", "Benchmark", "Metric", "Task"}
+
+
+def test_a_runaway_query_is_stopped_by_the_timeout(graph_ttl):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    with pytest.raises(QueryError, match=r"did not finish within 1 s.*--timeout"):
+        run_query(query, graph_ttl, timeout=1)
+
+
+def test_a_query_past_the_memory_limit_is_stopped(graph_ttl, capfd):
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?b ?c ?d ?e ?f ?g ?h ?i"
+    with pytest.raises(QueryError, match=r"ran out of memory \(limit 300 MiB\).*--max-memory"):
+        run_query(query, graph_ttl, max_memory=300)
+    assert "backtrace" not in capfd.readouterr().err
+
+
+def test_rows_past_the_limit_are_cut_and_said(graph_ttl, capsys):
+    text = run_query("SELECT * WHERE { ?s ?p ?o }", graph_ttl, max_rows=3)
+    assert text.splitlines()[-1] == "(3 rows; more were cut: raise --max-rows)"
+    assert len(select_rows("SELECT * WHERE { ?s ?p ?o }", graph_ttl, max_rows=5)[1]) == 5
+    all_rows = select_rows("SELECT * WHERE { ?s ?p ?o }", graph_ttl, max_rows=0)[1]
+    assert len(all_rows) > 100
+    run_query("SELECT * WHERE { ?s ?p ?o }", graph_ttl, fmt="csv", max_rows=3)
+    assert "only the first 3 results" in capsys.readouterr().err
+
+
+def test_service_anywhere_is_refused(graph_ttl):
+    """pyoxigraph would send a SERVICE request to the network."""
+    query = "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } } } }"
+    with pytest.raises(QueryError, match="SERVICE is not supported"):
+        run_query(query, graph_ttl)
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "https://127.0.0.1:9/context.jsonld",
+        "file:///etc/passwd",
+        "context.jsonld",
+        ["https://127.0.0.1:9/c.jsonld", {"kg": "https://w3id.org/kg-papers/ontology#"}],
+        {"@import": "https://127.0.0.1:9/c.jsonld"},
+    ],
+    ids=["remote", "file", "relative", "in-a-list", "import"],
+)
+def test_jsonld_context_by_reference_is_refused(tmp_path, context, monkeypatch):
+    """Issue 11: a remote or file: @context (or @import) was fetched or opened."""
+    import urllib.request
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("kg sparql must not open anything but the graph file")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    (tmp_path / "context.jsonld").write_text('{"@context": {}}', encoding="utf-8")
+    doc = {"@graph": [{"@id": "https://e.org/a", "@context": context, "name": "x"}]}
+    path = tmp_path / "graph.jsonld"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputError, match="@context|@import"):
+        run_query("ASK { ?s ?p ?o }", path)
+
+
+def test_rdfxml_with_a_dtd_is_refused_quickly(tmp_path):
+    """Issue 11: an RDF/XML file with a 'billion laughs' DTD never finished."""
+    import time
+
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    path = tmp_path / "graph.rdf"
+    path.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY l0 "lol">{lol}]>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="https://e.org/a"><rdf:value>&l9;</rdf:value>'
+        "</rdf:Description></rdf:RDF>",
+        encoding="utf-8",
+    )
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="document type declaration"):
+        run_query("ASK { ?s ?p ?o }", path)
+    assert time.perf_counter() - start < 5
+
+
+def test_cli_limits(graph_ttl, capsys):
+    from kg.cli import main
+
+    args = ["sparql", "SELECT * WHERE { ?s ?p ?o }", "--graph", str(graph_ttl), "--max-rows", "2"]
+    assert main(args) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("(2 rows; more were cut")
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    assert main(["sparql", slow, "--graph", str(graph_ttl), "--timeout", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kg: error:") and "--timeout" in err and len(err.splitlines()) == 1

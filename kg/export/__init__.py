@@ -16,6 +16,8 @@ from pathlib import Path
 EXPORTERS: dict[str, str] = {
     "nodelink": "kg.export.nodelink",
     "graphml": "kg.export.graphml",
+    "gexf": "kg.export.gexf",
+    "cytoscape": "kg.export.cytoscape",
     "rdf": "kg.export.rdf",
     "html": "kg.export.html",
     "neo4j-files": "kg.export.neo4j_files",
@@ -35,6 +37,9 @@ class ExportOptions:
     html_types: tuple[str, ...] | None = None
     html_view: str = "auto"
     title: str = "kg knowledge graph"
+    #: Licence IRI of the build's data, stated in void.ttl (``None``: the paper texts keep
+    #: their own terms, and void.ttl says so).
+    license: str | None = None
 
 
 def get_exporter(name: str):

@@ -1,31 +1,34 @@
 """GraphML (``graph.graphml``), streamed one node and one edge at a time.
 
 GraphML attributes are scalars: lists and dicts are stored as JSON strings and
-``None`` values are left out. Characters XML 1.0 forbids (control characters)
-are dropped from text. Each edge's ``id`` is its relation type, so parallel
-edges stay apart; ``networkx.read_graphml`` reads the file back as a
-``MultiDiGraph``.
+``None`` values are left out. Every edge has a unique, stable ``id``
+(:func:`kg.export.nodelink.edge_id`, ``evaluates_on:<hash>``) and its relation
+in the ``type`` attribute, so tools that key edges by id (Gephi, graphology)
+keep all of them. Characters XML 1.0 forbids are replaced by U+FFFD in text,
+and ids holding them are made XML-safe one to one (:mod:`kg.export.xmlsafe`),
+so two ids never merge. Read back with ``networkx.read_graphml`` (a
+``MultiDiGraph`` keyed by edge id), ``igraph.Graph.Read_GraphML`` or
+graphology-graphml.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 import networkx as nx
 
-from kg.export.nodelink import sorted_edges
+from kg.export.nodelink import edge_id, sorted_edges
+from kg.export.xmlsafe import attr, attr_id, element_text
 from kg.fsutil import atomic_writer
 
 FILENAME = "graph.graphml"
 
-_XML_BAD = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 
 
-def _value(v):
+def plain_value(v):
+    """A scalar for an XML attribute: lists and dicts become JSON strings."""
     if isinstance(v, (list, tuple, dict)):
         return json.dumps(v, ensure_ascii=False, sort_keys=True)
     return v
@@ -34,44 +37,45 @@ def _value(v):
 def _text(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
-    text = _XML_BAD.sub("", str(v))
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return element_text(str(v))
 
 
-def _attr(text: str) -> str:
-    return quoteattr(_XML_BAD.sub("", text))
-
-
-def _key_types(records) -> dict[str, str]:
+def key_types(records) -> dict[str, str]:
     """Attribute name -> GraphML type; a name seen with mixed types is a string."""
     types: dict[str, str] = {}
     for data in records:
         for k, v in data.items():
             if v is None:
                 continue
-            t = _TYPES.get(type(_value(v)), "string")
+            t = _TYPES.get(type(plain_value(v)), "string")
             if types.setdefault(k, t) != t:
                 types[k] = "string"
     return types
 
 
-def _data(data: dict, ids: dict[str, str], types: dict[str, str], indent: str) -> str:
-    parts = []
+def typed_items(data: dict, types: dict[str, str]):
+    """``(name, value)`` of the non-``None`` attributes, sorted, each value a scalar of
+    the declared type (a value of a name seen with mixed types becomes a string)."""
     for k in sorted(data):
         v = data[k]
         if v is None:
             continue
-        v = _value(v)
+        v = plain_value(v)
         if types[k] == "string" and not isinstance(v, str):
-            v = ("true" if v else "false") if isinstance(v, bool) else str(v)  # mixed types
-        parts.append(f'{indent}<data key="{ids[k]}">{_text(v)}</data>\n')
-    return "".join(parts)
+            v = ("true" if v else "false") if isinstance(v, bool) else str(v)
+        yield k, v
+
+
+def _data(data: dict, ids: dict[str, str], types: dict[str, str], indent: str) -> str:
+    return "".join(
+        f'{indent}<data key="{ids[k]}">{_text(v)}</data>\n' for k, v in typed_items(data, types)
+    )
 
 
 def write(graph: nx.MultiDiGraph, out_dir: Path, options=None) -> list[Path]:
     """Write ``graph.graphml`` to ``out_dir``."""
-    node_types = _key_types(graph.nodes[n] for n in graph.nodes)
-    edge_types = _key_types(d for _, _, d in graph.edges(data=True))
+    node_types = key_types(graph.nodes[n] for n in graph.nodes)
+    edge_types = key_types(d for _, _, d in graph.edges(data=True))
     node_ids = {k: f"n{i}" for i, k in enumerate(sorted(node_types))}
     edge_ids = {k: f"e{i}" for i, k in enumerate(sorted(edge_types))}
     path = Path(out_dir) / FILENAME
@@ -86,17 +90,18 @@ def write(graph: nx.MultiDiGraph, out_dir: Path, options=None) -> list[Path]:
         for scope, ids, types in (("node", node_ids, node_types), ("edge", edge_ids, edge_types)):
             for name, key_id in ids.items():
                 f.write(
-                    f'  <key id="{key_id}" for="{scope}" attr.name={_attr(name)} '
+                    f'  <key id="{key_id}" for="{scope}" attr.name={attr(name)} '
                     f'attr.type="{types[name]}" />\n'
                 )
         f.write('  <graph edgedefault="directed">\n')
         for n in sorted(graph.nodes):
-            f.write(f"    <node id={_attr(str(n))}>\n")
+            f.write(f"    <node id={attr_id(str(n))}>\n")
             f.write(_data(graph.nodes[n], node_ids, node_types, "      "))
             f.write("    </node>\n")
         for u, v, k, d in sorted_edges(graph):
             f.write(
-                f"    <edge source={_attr(str(u))} target={_attr(str(v))} id={_attr(str(k))}>\n"
+                f"    <edge id={attr_id(edge_id(u, v, k))} "
+                f"source={attr_id(str(u))} target={attr_id(str(v))}>\n"
             )
             f.write(_data(d, edge_ids, edge_types, "      "))
             f.write("    </edge>\n")

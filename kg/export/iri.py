@@ -44,8 +44,6 @@ _KEEP_CATEGORIES = ("L", "N", "Mn", "Mc")
 _PREFIX_RE = re.compile(r"[a-z][a-z0-9_-]{0,30}")
 _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 _BAD_IRI_CHARS = frozenset(' <>"{}|\\^`')
-# Characters not allowed in XML 1.0 documents, so in no RDF/XML literal.
-_XML_BAD_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _keep(ch: str) -> bool:
@@ -136,11 +134,40 @@ def claim_iri(head: str, predicate: str, tail: str, paper: str, base: str) -> UR
     return URIRef(f"{base}claim/{hashlib.sha256(key).hexdigest()[:24]}")
 
 
-def clean_literal(text: str) -> str:
-    """Text safe in every RDF syntax: line ends as ``\\n``, XML-forbidden characters dropped.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_ARXIV_RE = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+_DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
+_DOI_PREFIX_RE = re.compile(r"(?i)^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)")
+# RFC 3987 ipath characters kept as they are in a DOI IRI (besides _keep).
+_DOI_KEEP = frozenset("/!$&'()*+,;=:@")
 
-    RDF/XML cannot carry C0 control characters, lone surrogates or U+FFFE/U+FFFF,
-    and XML parsers turn ``\\r`` into ``\\n``; cleaning once makes all formats agree.
+
+def clean_literal(text: str) -> str:
+    """Text every RDF syntax can hold: lone surrogates (no UTF-8 form) dropped.
+
+    Control characters are kept: Turtle and N-Triples escape them (``\\u0001``),
+    JSON-LD too; only RDF/XML, which XML 1.0 forbids them in, replaces them
+    (:func:`kg.export.rdf_syntax.write_rdfxml`), so two literals that differ
+    only by a control character stay distinct in every other format.
     """
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    return _XML_BAD_RE.sub("", text)
+    return _SURROGATE_RE.sub("", str(text))
+
+
+def arxiv_iri(arxiv_id: str) -> URIRef | None:
+    """``https://arxiv.org/abs/<id>`` for a well-formed arXiv id (``2401.12345``,
+    ``2401.12345v2``, ``hep-th/9901001``), else ``None``."""
+    arxiv_id = str(arxiv_id).strip()
+    if not _ARXIV_RE.fullmatch(arxiv_id):
+        return None
+    return URIRef(f"https://arxiv.org/abs/{arxiv_id}")
+
+
+def doi_iri(doi: str) -> URIRef | None:
+    """``https://doi.org/<doi>`` for a DOI (``10.1145/3``, also given as ``doi:`` or a
+    doi.org URL), with characters an IRI may not hold percent-encoded; else ``None``.
+    DOIs are case-insensitive: the IRI keeps the case given."""
+    doi = _DOI_PREFIX_RE.sub("", str(doi).strip())
+    if not _DOI_RE.fullmatch(doi):
+        return None
+    path = "".join(ch if ch in _DOI_KEEP or _keep(ch) else _pct(ch) for ch in doi)
+    return URIRef(f"https://doi.org/{path}")

@@ -4,16 +4,23 @@ The vocabulary is the kg ontology (``schemas/kg.ttl``, :mod:`kg.vocab`); every
 export conforms to the SHACL shapes in ``schemas/shapes.ttl`` (see
 :func:`validate`). Per graph element (schema in :mod:`kg.graph`):
 
-- paper node -> ``<base>paper/<id> a kg:Paper`` with ``rdfs:label``,
-  ``dcterms:title``/``abstract``/``identifier``/``date``, ``dc:creator``,
-  ``kg:arxivId``, ``kg:doi``, ``schema:url``;
-- entity node -> ``<base>model/gpt-4o a kg:Model`` with ``rdfs:label`` and
-  ``skos:prefLabel`` (name) and ``skos:altLabel`` (other surface forms);
+- paper node -> ``<base>paper/<id> a kg:Paper`` (and ``schema:ScholarlyArticle``,
+  ``fabio:ResearchPaper``, ``dcterms:BibliographicResource``, ``prov:Entity``)
+  with ``rdfs:label``, ``dcterms:title``/``abstract``/``identifier``/``date``,
+  ``dc:creator``, ``kg:arxivId``, ``kg:doi``, ``schema:url`` and
+  ``schema:sameAs`` its arXiv and DOI IRIs;
+- entity node -> ``<base>model/gpt-4o a kg:Model, mls:Model`` with ``rdfs:label``
+  and ``skos:prefLabel`` (name) and ``skos:altLabel`` (other surface forms);
 - ``mentions`` / relation edge -> one direct triple (``kg:evaluatedOn``...);
-- each claim of a relation edge -> a ``kg:Claim`` with ``rdf:subject``,
+- each claim of a relation edge -> a ``kg:Claim`` (and ``rdf:Statement``,
+  ``prov:Entity``) with ``rdf:subject``,
   ``rdf:predicate``, ``rdf:object``, ``prov:wasDerivedFrom`` (the paper),
   ``kg:evidence``, ``kg:rule``, ``kg:confidence``, ``kg:support`` and, when
   given, ``kg:reportedValue``/``kg:reportedMetric``.
+
+Every resource has exactly one ``kg:`` class and, beside it, the classes outside
+``kg:`` that the ontology makes it a subclass of (:func:`kg.vocab.standard_types`),
+so stores without RDFS inference answer ``?x a mls:Model`` too.
 
 Not exported: the mention count of a ``mentions`` edge and the paper's
 ``source`` (an input file location). No blank nodes are used, so the same
@@ -38,7 +45,7 @@ Examples
 >>> from kg.records import Extraction, Paper
 >>> g = to_rdf(build_graph([Extraction(Paper("p1", "A title", "An abstract."))]))
 >>> len(g)
-5
+9
 """
 
 from __future__ import annotations
@@ -57,12 +64,20 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DC, DCTERMS, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from kg.errors import ExportError, choices_message
-from kg.export import DEFAULT_BASE_IRI
-from kg.export.iri import check_base_iri, claim_iri, clean_literal, is_absolute_iri, node_iri
+from kg.export import DEFAULT_BASE_IRI, void
+from kg.export.iri import (
+    arxiv_iri,
+    check_base_iri,
+    claim_iri,
+    clean_literal,
+    doi_iri,
+    is_absolute_iri,
+    node_iri,
+)
 from kg.export.rdf_syntax import SECTIONS, WRITERS, Prefixes, Subject
 from kg.fsutil import atomic_writer
 from kg.graph import paper_node_id
-from kg.vocab import EDGE_PREDICATES, KG, KIND_CLASSES, PREFIXES
+from kg.vocab import EDGE_PREDICATES, KG, KG_NS, KIND_CLASSES, PREFIXES, standard_types
 
 #: RDF format name (``--rdf-format``) -> file name.
 FILENAMES: dict[str, str] = {
@@ -112,18 +127,20 @@ def _url(value: str) -> URIRef | Literal:
 # Terms used for every subject, looked up once (DefinedNamespace attribute access is slow).
 _TYPE, _LABEL, _PREF, _ALT = RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel
 _TITLE, _ID, _ABSTRACT, _DATE = DCTERMS.title, DCTERMS.identifier, DCTERMS.abstract, DCTERMS.date
-_CREATOR, _ARXIV, _DOI, _URL = DC.creator, KG.arxivId, KG.doi, SDO.url
+_CREATOR, _ARXIV, _DOI, _URL, _SAME = DC.creator, KG.arxivId, KG.doi, SDO.url, SDO.sameAs
 _PAPER, _CLAIM, _MENTIONS = KG.Paper, KG.Claim, KG.mentions
 _SUBJ, _PRED, _OBJ, _FROM = RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom
 _CONF, _SUPPORT, _EVIDENCE, _RULE = KG.confidence, KG.support, KG.evidence, KG.rule
 _VALUE, _METRIC, _DECIMAL = KG.reportedValue, KG.reportedMetric, XSD.decimal
 _TYPE_STR = str(_TYPE)
+_KG_NS = str(KG_NS)
 
 
 def _paper_pairs(data: dict) -> list[tuple]:
     title = _text(data.get("title") or data.get("label") or "")
     pairs = [
         (_TYPE, _PAPER),
+        *((_TYPE, c) for c in standard_types(_PAPER)),
         (_LABEL, title),
         (_TITLE, title),
         (_ID, _text(data.get("paper_id") or "")),
@@ -136,8 +153,14 @@ def _paper_pairs(data: dict) -> list[tuple]:
     pairs += [(_CREATOR, _text(author)) for author in data.get("authors") or ()]
     if data.get("arxiv_id"):
         pairs.append((_ARXIV, _text(data["arxiv_id"])))
+        same = arxiv_iri(data["arxiv_id"])
+        if same is not None:
+            pairs.append((_SAME, same))
     if data.get("doi"):
         pairs.append((_DOI, _text(data["doi"])))
+        same = doi_iri(data["doi"])
+        if same is not None:
+            pairs.append((_SAME, same))
     if data.get("url"):
         pairs.append((_URL, _url(data["url"])))
     return pairs
@@ -146,6 +169,7 @@ def _paper_pairs(data: dict) -> list[tuple]:
 def _entity_pairs(cls: URIRef, data: dict) -> list[tuple]:
     name = clean_literal(data.get("name") or data.get("label") or "")
     pairs = [(_TYPE, cls), (_LABEL, Literal(name)), (_PREF, Literal(name))]
+    pairs += [(_TYPE, c) for c in standard_types(cls)]
     for alias in data.get("aliases") or ():
         alias = clean_literal(alias)
         if alias != name:
@@ -157,6 +181,7 @@ def _claim_pairs(claim: dict, s, p, o, paper: URIRef, support: Literal) -> list[
     confidence = Decimal(str(round(float(claim.get("confidence", 1.0)), 3)))
     pairs = [
         (_TYPE, _CLAIM),
+        *((_TYPE, c) for c in standard_types(_CLAIM)),
         (_SUBJ, s),
         (_PRED, p),
         (_OBJ, o),
@@ -176,12 +201,14 @@ def _claim_pairs(claim: dict, s, p, o, paper: URIRef, support: Literal) -> list[
 
 
 def _pair_key(pair: tuple) -> tuple:
-    """A sort key of plain strings, one to one with the pair; ``rdf:type`` sorts first."""
+    """A sort key of plain strings, one to one with the pair; ``rdf:type`` sorts first,
+    and of the types the ``kg:`` class."""
     p, o = pair
     p = str(p)
     if isinstance(o, URIRef):
-        return (p != _TYPE_STR, p, 0, str(o), "", "")
-    return (p != _TYPE_STR, p, 1, str(o), str(o.datatype or ""), o.language or "")
+        o = str(o)
+        return (p != _TYPE_STR, p, 0, not o.startswith(_KG_NS), o, "", "")
+    return (p != _TYPE_STR, p, 1, False, str(o), str(o.datatype or ""), o.language or "")
 
 
 def _sorted_pairs(pairs: list[tuple]) -> tuple:
@@ -362,26 +389,36 @@ def serialize(g: Graph, fmt: str, base_iri: str | None = None) -> bytes:
 
 
 def write(graph: nx.MultiDiGraph, out_dir: Path, options=None) -> list[Path]:
-    """Stream ``graph.ttl`` and one file per format in ``options.rdf_formats``.
+    """Stream ``graph.ttl`` and one file per format in ``options.rdf_formats``, then
+    ``void.ttl`` (:mod:`kg.export.void`) describing them.
 
     Each file is written subject by subject from :func:`iter_subjects`
     (no rdflib graph of the whole export), atomically. Returns the paths
-    written, ``graph.ttl`` first.
+    written, ``graph.ttl`` first and ``void.ttl`` last.
     """
     formats = tuple(getattr(options, "rdf_formats", None) or ("turtle",))
     for fmt in formats:
         _check_format(fmt)
     base = check_base_iri(getattr(options, "base_iri", None) or DEFAULT_BASE_IRI)
     prefixes = Prefixes(_prefixes(base))
+    counts = void.Counts()
     written = []
     for fmt in ("turtle", *sorted(set(formats) - {"turtle"})):
         path = Path(out_dir) / FILENAMES[fmt]
+        subjects = iter_subjects(graph, base)
+        if fmt == "turtle":
+            subjects = map(counts.add, subjects)
         try:
             with atomic_writer(path) as f:
-                WRITERS[fmt](f, iter_subjects(graph, base), prefixes)
+                WRITERS[fmt](f, subjects, prefixes)
         except UnicodeEncodeError as exc:
             raise ExportError(f"cannot write RDF as {fmt}: {exc}") from exc
         written.append(path)
+    files = {
+        fmt: path.name
+        for fmt, path in zip(("turtle", *sorted(set(formats) - {"turtle"})), written, strict=True)
+    }
+    written.append(void.write(graph, out_dir, counts, files, base, options))
     return written
 
 

@@ -16,7 +16,9 @@ Term syntax is written here, not by rdflib's serialisers:
   is a valid Turtle ``PN_LOCAL``, else ``<...>``;
 - JSON-LD node objects use the terms of ``schemas/context.jsonld`` and are
   dumped by :func:`json.dumps`;
-- RDF/XML uses one ``rdf:Description`` per subject, text escaped for XML.
+- RDF/XML uses one ``rdf:Description`` per subject, text escaped for XML;
+  characters XML 1.0 cannot carry at all (most C0 controls, U+FFFE, U+FFFF)
+  become U+FFFD there, and only there (:mod:`kg.export.xmlsafe`).
 
 Examples
 --------
@@ -30,12 +32,13 @@ import json
 import re
 from collections.abc import Iterable
 from typing import NamedTuple, TextIO
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kg.errors import ExportError
+from kg.export.xmlsafe import element_text
 from kg.vocab import jsonld_context
 
 #: Turtle section name -> the comment that heads it, in file order.
@@ -153,9 +156,13 @@ def turtle_term(term, prefixes: Prefixes) -> str:
 # --------------------------------------------------------------------------- writers
 
 
-def write_turtle(f: TextIO, subjects: Iterable[Subject], prefixes: Prefixes) -> None:
-    """Turtle: the prefixes, then per section a ``# name: comment`` line and one block
-    per subject (``;`` between predicates, ``,`` between objects)."""
+def write_turtle(
+    f: TextIO, subjects: Iterable[Subject], prefixes: Prefixes, sections: dict | None = None
+) -> None:
+    """Turtle: the prefixes, then per section a ``# name: comment`` line (comments from
+    ``sections``, default :data:`SECTIONS`) and one block per subject (``;`` between
+    predicates, ``,`` between objects)."""
+    sections = SECTIONS if sections is None else sections
     for name, ns in prefixes.names.items():
         f.write(f"@prefix {name}: {iriref(ns)} .\n")
     section = None
@@ -163,7 +170,7 @@ def write_turtle(f: TextIO, subjects: Iterable[Subject], prefixes: Prefixes) -> 
     for subject in subjects:
         if subject.section != section:
             section = subject.section
-            f.write(f"\n# {section}: {SECTIONS[section]}\n")
+            f.write(f"\n# {section}: {sections[section]}\n")
         parts = ["\n", turtle_term(subject.iri, prefixes), " "]
         last = None
         for p, o in subject.pairs:
@@ -314,7 +321,7 @@ def write_rdfxml(f: TextIO, subjects: Iterable[Subject], prefixes: Prefixes) -> 
                 attrs = f" xml:lang={quoteattr(o.language)}"
             elif o.datatype is not None and str(o.datatype) != _XSD_STRING:
                 attrs = f" rdf:datatype={quoteattr(str(o.datatype))}"
-            lines.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
+            lines.append(f"    <{tag}{attrs}>{element_text(str(o))}</{tag}>")
         lines.append("  </rdf:Description>\n")
         f.write("\n".join(lines))
     f.write("</rdf:RDF>\n")
