@@ -18,7 +18,16 @@ from kg.build import BuildOptions, build, load_graph
 from kg.export.nodelink import read_nodelink
 from tests.conftest import REPO, write_jsonl
 
-OUTPUTS = ["graph.json", "graph.graphml", "graph.ttl", "graph.html", "extractions.jsonl"]
+OUTPUTS = [
+    "graph.json",
+    "graph.graphml",
+    "graph.gexf",
+    "graph.cyjs",
+    "graph.ttl",
+    "void.ttl",
+    "graph.html",
+    "extractions.jsonl",
+]
 
 
 def _files(folder):
