@@ -295,6 +295,47 @@ def capitalised_names(
     return out
 
 
+_SUCH_AS_RE = re.compile(
+    r"\b([a-z]+)\s*,?\s+(?:such as|including|like|e\.g\.,?|namely)\s+"
+    r"((?:[a-z][a-z-]*(?: [a-z][a-z-]*){0,3}(?:,? and |,? or |, )){1,7}"
+    r"[a-z][a-z-]*(?: [a-z][a-z-]*){0,3})(?=[.;:,)]| (?:and|or|to|in|on|for|with|as|show|are|is)\b)"
+)
+_LIST_SPLIT_RE = re.compile(r",? and |,? or |, ")
+_LIST_GENERIC = frozenset(
+    "data text texts information inputs outputs settings scenarios domains languages "
+    "modalities tasks methods models".split()
+)
+_ADJECTIVE_RE = re.compile(r"(?:al|ive|ous|ic|able|ible|ful|less|ary)$")
+
+
+def such_as_lists(
+    text: str, cue_nouns: Mapping[str, EntityType], stops: frozenset[str], title_end: int = 0
+) -> list[tuple[int, int, EntityType]]:
+    """Lower-case phrases listed after a cue noun: "tasks such as function calling, tool
+    use and code completion" are tasks, "techniques including pruning and quantization"
+    methods. Items of more than four words, or that are a stop term, are not taken."""
+    out = []
+    for m in _SUCH_AS_RE.finditer(text, title_end):
+        etype = cue_nouns.get(m.group(1))
+        if etype not in (EntityType.TASK, EntityType.METHOD):
+            continue  # named models and data are found by their names
+        pos = m.start(2)
+        for item in _LIST_SPLIT_RE.split(m.group(2)):
+            start = text.find(item, pos)
+            pos = start + len(item)
+            words = item.split()
+            if not words or words[0] in _FUNCTION_WORDS or words[-1] in _LIST_GENERIC:
+                continue
+            if len(words) > 1 and words[0].endswith("ing"):  # "handling longer texts"
+                continue
+            if len(words) == 1 and _ADJECTIVE_RE.search(item):  # "multilingual"
+                continue
+            if item.lower() in stops or len(item) < 4:
+                continue
+            out.append((start, start + len(item), etype))
+    return out
+
+
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[:start].rstrip()
     return not before or before[-1] in ".!?:\n\"'\u201c("

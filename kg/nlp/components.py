@@ -314,6 +314,10 @@ class Candidates(RuleComponent):
             found.append((s, e, "", "listed"))
         for s, e in candidates.evaluation_lists(text, t_end):
             found.append((s, e, "", "listed"))
+        for s, e, etype in candidates.such_as_lists(
+            text, self.res.cue_nouns, self.res.stop_terms, t_end
+        ):
+            found.append((s, e, etype.value, "cue-list"))
         for s, e in candidates.capitalised_names(
             text, self.res.common_words, self.res.stop_terms, t_end, self.res.languages
         ):

@@ -44,6 +44,7 @@ PRIORITY = {
     "abbr-short": 2,
     "head": 3,
     "lex": 3,
+    "cue-list": 3,
     "cue-noun": 3,
     "shape": 4,
     "listed": 4,
@@ -266,7 +267,13 @@ def link_acronyms(text: str, kept: list[Candidate], keys: list[str], uf: _UnionF
                 uf.union(skey, lkey)
 
 
-_SOURCE_WEIGHT = {"gaz": W_GAZ, "head": W_HEAD, "lex": W_HEAD + 1, "abbr-long": W_HEAD}
+_SOURCE_WEIGHT = {
+    "gaz": W_GAZ,
+    "head": W_HEAD,
+    "lex": W_HEAD + 1,
+    "cue-list": W_HEAD,
+    "abbr-long": W_HEAD,
+}
 
 
 def group_mentions(
@@ -411,7 +418,12 @@ def type_groups(
     for g in sorted(groups.values(), key=lambda g: g.key not in introduced):
         surfaces = [text[s:e] for s, e in g.mentions]
         g.introduced = g.key in introduced
-        name_like = bool(g.sources & NAME_SOURCES) and not g.sources & {"gaz", "head", "lex"}
+        name_like = bool(g.sources & NAME_SOURCES) and not g.sources & {
+            "gaz",
+            "head",
+            "lex",
+            "cue-list",
+        }
         for s, e in g.mentions if name_like else ():
             ctx = None if g.introduced else context_type(text, s, res.cue_nouns)
             cue = type_evidence(text, s, e, res.cue_nouns)

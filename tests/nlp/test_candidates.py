@@ -140,3 +140,24 @@ def test_capitalised_uncommon_words_are_names():
     found = [text[s:e] for s, e in capitalised_names(text, common, frozenset(), 5, languages)]
     # not an ordinary word, a sentence start, a capitalised run or a language
     assert found == ["Loki"]
+
+
+def test_lower_case_items_listed_after_a_cue_noun():
+    from kg.nlp.candidates import such_as_lists
+    from kg.records import EntityType
+
+    cues = {"tasks": EntityType.TASK, "techniques": EntityType.METHOD, "models": EntityType.MODEL}
+    text = (
+        "T\n\nWe test tasks such as function calling, tool use and code completion. "
+        "Techniques including pruning and quantization help. "
+        "It covers settings such as handling longer texts and multilingual data. "
+        "Some models such as tiny ones exist."
+    )
+    found = {(text[s:e], t) for s, e, t in such_as_lists(text, cues, frozenset(), 3)}
+    assert found == {
+        ("function calling", EntityType.TASK),
+        ("tool use", EntityType.TASK),
+        ("code completion", EntityType.TASK),
+        ("pruning", EntityType.METHOD),
+        ("quantization", EntityType.METHOD),
+    }
