@@ -296,9 +296,11 @@ def capitalised_names(
 
 
 _SUCH_AS_RE = re.compile(
-    r"\b([a-z]+)\s*,?\s+(?:such as|including|like|e\.g\.,?|namely)\s+"
+    r"\b([A-Za-z]+)\s*,?\s+(?:such as|including|like|e\.g\.,?|namely)\s+"
     r"((?:[a-z][a-z-]*(?: [a-z][a-z-]*){0,3}(?:,? and |,? or |, )){1,7}"
-    r"[a-z][a-z-]*(?: [a-z][a-z-]*){0,3})(?=[.;:,)]| (?:and|or|to|in|on|for|with|as|show|are|is)\b)"
+    r"[a-z][a-z-]*(?: [a-z][a-z-]*){0,3}?)(?=[.;:,)]| (?:and|or|to|in|on|for|with|as|at|by|of|"
+    r"show|shows|are|is|was|were|can|could|may|have|has|help|helps|improve|improves|remain|"
+    r"remains|require|requires|perform|performs|achieve|achieves|yield|yields|lead|leads)\b)"
 )
 _LIST_SPLIT_RE = re.compile(r",? and |,? or |, ")
 _LIST_GENERIC = frozenset(
@@ -316,7 +318,7 @@ def such_as_lists(
     methods. Items of more than four words, or that are a stop term, are not taken."""
     out = []
     for m in _SUCH_AS_RE.finditer(text, title_end):
-        etype = cue_nouns.get(m.group(1))
+        etype = cue_nouns.get(m.group(1).lower())
         if etype not in (EntityType.TASK, EntityType.METHOD):
             continue  # named models and data are found by their names
         pos = m.start(2)
