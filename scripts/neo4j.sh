@@ -8,6 +8,8 @@
 #                                       export NEO4J_PASSWORD=...
 #                                       export NEO4J_HTTP_URL=http://127.0.0.1:PORT
 #   scripts/neo4j.sh stop [DIR]       stop exactly the server started with DIR
+#   scripts/neo4j.sh init DIR         prepare DIR (configuration, password, bin/neo4j-admin)
+#                                     without starting, e.g. for an admin import before `start`
 #   scripts/neo4j.sh admin DIR ARGS   run neo4j-admin (same distribution) on DIR's server,
 #                                     e.g. `admin DIR database import full ...` (server stopped)
 #   scripts/neo4j.sh classpath        print the server's Java classpath
@@ -139,17 +141,14 @@ EOF
 
 running() { [[ -f "$dir/neo4j.pid" ]] && kill -0 "$(cat "$dir/neo4j.pid")" 2>/dev/null; }
 
-start() {
+init() {  # configuration on free ports, the classpath, the initial password
     mkdir -p "$dir"
     dir="$(cd "$dir" && pwd)"
     if running; then
         die "a server started with $dir is already running (pid $(cat "$dir/neo4j.pid")); stop it first"
     fi
     [[ ${#password} -ge 8 ]] || die "NEO4J_PASSWORD must have at least 8 characters"
-    local java
-    java="$(java_bin)"
     classpath >"$dir/classpath"
-    local bolt_port http_port
     bolt_port="$(free_port)"
     http_port="$(free_port)"
     while [[ "$http_port" == "$bolt_port" ]]; do http_port="$(free_port)"; done
@@ -158,6 +157,12 @@ start() {
         "$dir/bin/neo4j-admin" dbms set-initial-password "$password" >"$dir/logs/admin.log" 2>&1 \
             || { cat "$dir/logs/admin.log" >&2; die "could not set the initial password"; }
     fi
+}
+
+start() {
+    local java bolt_port http_port
+    java="$(java_bin)"
+    init
     nohup "$java" -Xms${KG_NEO4J_HEAP:-1g} -Xmx${KG_NEO4J_HEAP:-1g} -XX:+UseG1GC \
         -Dfile.encoding=UTF-8 -cp "$(cat "$dir/classpath")" org.neo4j.server.CommunityEntryPoint \
         --home-dir="$dir" --config-dir="$dir/conf" >"$dir/logs/console.log" 2>&1 </dev/null &
@@ -209,8 +214,9 @@ admin() {
 
 case "$cmd" in
     start) start ;;
+    init) init; echo "prepared $dir (Neo4j $version); NEO4J_HOME=$dir puts its neo4j-admin in bin/" ;;
     stop) stop ;;
     admin) admin "$@" ;;
     classpath) classpath ;;
-    *) die "usage: $0 start|stop [DIR] | admin DIR ARGS... | classpath" ;;
+    *) die "usage: $0 start|stop|init [DIR] | admin DIR ARGS... | classpath" ;;
 esac
