@@ -12,6 +12,9 @@
 #                                     without starting, e.g. for an admin import before `start`
 #   scripts/neo4j.sh admin DIR ARGS   run neo4j-admin (same distribution) on DIR's server,
 #                                     e.g. `admin DIR database import full ...` (server stopped)
+#   scripts/neo4j.sh cypher-shell ARGS  run Neo4j's cypher-shell (same version), e.g.
+#                                     cypher-shell -a "$NEO4J_URI" -u neo4j -p "$NEO4J_PASSWORD" \
+#                                       -f OUT/neo4j/after-import.cypher
 #   scripts/neo4j.sh classpath        print the server's Java classpath
 #
 # DIR (default: ${TMPDIR:-/tmp}/kg-neo4j) holds the server's configuration, data, logs, pid and
@@ -53,16 +56,17 @@ java_bin() {
     fi
 }
 
-classpath() {  # the jars of Neo4j $version, downloaded into ~/.m2 the first time
+classpath() {  # the jars of Neo4j $version (or ${1:-pom}.xml's), in ~/.m2 from the first time
     command -v mvn >/dev/null || die "mvn not found: apt-get install maven"
-    local cache="${HOME}/.m2/kg-neo4j-$version.classpath" jar ok=1
+    local pom="${1:-pom}"
+    local cache="${HOME}/.m2/kg-neo4j-$pom-$version.classpath" jar ok=1
     if [[ -s "$cache" ]]; then
         for jar in $(tr ':' ' ' <"$cache"); do [[ -f "$jar" ]] || { ok=0; break; }; done
         if [[ $ok == 1 ]]; then cat "$cache"; return; fi
     fi
     local log
     log="$(mktemp)"
-    if ! mvn -B -q -f "$here/pom.xml" -Dneo4j.version="$version" dependency:build-classpath \
+    if ! mvn -B -q -f "$here/$pom.xml" -Dneo4j.version="$version" dependency:build-classpath \
         -Dmdep.outputFile="$cache.tmp" >"$log" 2>&1; then
         tail -n 20 "$log" >&2
         rm -f "$log"
@@ -218,5 +222,6 @@ case "$cmd" in
     stop) stop ;;
     admin) admin "$@" ;;
     classpath) classpath ;;
-    *) die "usage: $0 start|stop|init [DIR] | admin DIR ARGS... | classpath" ;;
+    cypher-shell) shift; exec "$(java_bin)" -cp "$(classpath pom-cypher-shell)" org.neo4j.shell.Main "$@" ;;
+    *) die "usage: $0 start|stop|init [DIR] | admin DIR ARGS... | cypher-shell ARGS... | classpath" ;;
 esac

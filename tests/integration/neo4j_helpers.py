@@ -124,3 +124,38 @@ def gold_extractions() -> list:
             paper = Paper(str(d["n"]), d["title"], f"Abstract of paper {d['n']}.", year=2024)
             out.append(Extraction(paper, entities, relations))
     return out
+
+
+def snapshot(session) -> tuple[dict, dict]:
+    """Every node (labels, properties) by id and every relationship's properties by
+    (start id, type, end id), as the server holds them."""
+    nodes = session.read("MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS p")
+    rels = session.read(
+        "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS p"
+    )
+    return (
+        {r["id"]: (sorted(r["labels"]), r["p"]) for r in nodes},
+        {(r["a"], r["t"], r["b"]): r["p"] for r in rels},
+    )
+
+
+def snapshot_differences(left: tuple[dict, dict], right: tuple[dict, dict]) -> list[str]:
+    """What differs between two snapshots, one line per node or relationship property."""
+    out = []
+    for kind, a, b in (("node", left[0], right[0]), ("relationship", left[1], right[1])):
+        for key in sorted(a.keys() | b.keys(), key=str):
+            if key not in a or key not in b:
+                out.append(f"{kind} {key} only in {'right' if key in b else 'left'}")
+                continue
+            x, y = a[key], b[key]
+            if kind == "node":
+                if x[0] != y[0]:
+                    out.append(f"node {key} labels {x[0]} != {y[0]}")
+                x, y = x[1], y[1]
+            for prop in sorted(x.keys() | y.keys()):
+                if x.get(prop, "<absent>") != y.get(prop, "<absent>"):
+                    out.append(
+                        f"{kind} {key}.{prop}: {x.get(prop, '<absent>')!r} != "
+                        f"{y.get(prop, '<absent>')!r}"
+                    )
+    return out
