@@ -167,8 +167,11 @@ start() {
     local java bolt_port http_port
     java="$(java_bin)"
     init
+    # the server's main class: CommunityEntryPoint up to 5.26, Neo4jCommunity in calendar releases
+    local main=org.neo4j.server.CommunityEntryPoint
+    [[ "$version" == 5.* ]] || main=org.neo4j.server.Neo4jCommunity
     nohup "$java" -Xms${KG_NEO4J_HEAP:-1g} -Xmx${KG_NEO4J_HEAP:-1g} -XX:+UseG1GC \
-        -Dfile.encoding=UTF-8 -cp "$(cat "$dir/classpath")" org.neo4j.server.CommunityEntryPoint \
+        -Dfile.encoding=UTF-8 -cp "$(cat "$dir/classpath")" "$main" \
         --home-dir="$dir" --config-dir="$dir/conf" >"$dir/logs/console.log" 2>&1 </dev/null &
     echo $! >"$dir/neo4j.pid"
     for _ in $(seq 1 240); do
