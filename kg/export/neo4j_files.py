@@ -275,7 +275,8 @@ def after_import_script() -> str:
 
 
 def _import_sh() -> str:
-    cmd = admin_import_command('"$DATABASE"', '"$HERE"')
+    # the report of bad entries goes beside the CSVs, not into the caller's directory
+    cmd = admin_import_command('"$DATABASE"', '"$HERE"') + ' --report-file="$HERE/import.report"'
     return f"""#!/bin/sh
 # Load the kg graph into an empty (or replaced) Neo4j 5 database with neo4j-admin.
 # Stop the database first; run from anywhere as a user that can write Neo4j's data folder:
