@@ -1,19 +1,21 @@
-"""Benchmark: batched ``UNWIND ... MERGE`` against one statement per relationship.
+"""Benchmark on a real Neo4j: kg's batched ``UNWIND ... MERGE`` push against one statement per
+row, with the real sizes of a kg build (papers with whole abstracts, entities with their lists,
+claims with evidence sentences), nodes as well as relationships.
 
-Loads a synthetic kg graph (default 100,000 relationships, two thirds paper
-MENTIONS and one third claims, between 1,000 papers and 10,000 entities)
-into a Bolt server and prints relationships per second for
+1. Builds a synthetic corpus of N papers (default 10,000; sentences of real SciREX abstracts
+   under new ids, scripts/bench.py's generator) with ``kg build`` (1 worker).
+2. Pushes it whole with ``kg.export.neo4j_bolt.push`` (batched, then verified): rows/s, wall and
+   client CPU seconds.
+3. Writes a random sample of the same rows (default 1,000 nodes and 1,000 relationships) with
+   the same MERGE statements, one row and one transaction each, into an emptied database;
+   the per-row rate is compared with the batched rate of the same kind.
+4. With ``--admin-import``, runs the build's own ``import.sh`` (neo4j-admin database import
+   full) into a second server, then ``after-import.cypher`` with cypher-shell, and prints its
+   counts beside the Bolt push's.
 
-* batched: kg's push path (``UNWIND $rows``, one transaction per batch), all
-  relationships;
-* single: the same ``MERGE`` statement with one row, one transaction per
-  relationship, on a sample (default 2,000), extrapolated to all of them.
+The server is ``NEO4J_URI`` (its database is WIPED) or one started with scripts/neo4j.sh.
 
-Both run on the same server in the same run, on the same nodes. The server
-is ``--uri`` or ``NEO4J_URI`` (its database is WIPED); without either, a
-FalkorDB server is started with scripts/falkordb.sh and stopped afterwards.
-
-    PYTHONPATH=. python scripts/bench_neo4j.py [--relationships 100000] [--sample 2000]
+    PYTHONPATH=. python scripts/bench_neo4j.py [--papers 10000] [--sample 1000] [--admin-import]
 """
 
 from __future__ import annotations
@@ -27,191 +29,197 @@ import tempfile
 import time
 from pathlib import Path
 
-import networkx as nx
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
 
 from kg.export import neo4j_bolt  # noqa: E402
 
-KINDS = (("Model", "MODEL"), ("Method", "METHOD"), ("Dataset", "DATASET"), ("Metric", "METRIC"))
-EDGE_TYPES = {  # claim edge type -> (head kinds, tail kinds)
-    "proposes": (("Paper",), ("Model", "Method", "Dataset")),
-    "evaluates_on": (("Model", "Method"), ("Dataset",)),
-    "outperforms": (("Model", "Method"), ("Model", "Method")),
-    "uses_metric": (("Model", "Method", "Dataset"), ("Metric",)),
-}
-#: Share of MENTIONS among relationships (about 2/3 in builds of the shared corpus).
-MENTIONS_SHARE = 0.67
+SCRIPT = REPO / "scripts" / "neo4j.sh"
 
 
-def _add_nodes(graph: nx.MultiDiGraph, entities: int) -> dict[str, list[str]]:
-    by_kind: dict[str, list[str]] = {kind: [] for kind, _ in KINDS}
-    by_kind["Paper"] = []
-    papers = max(1, entities // 10)
-    for i in range(papers):
-        node = f"paper:p{i}"
-        graph.add_node(
-            node,
-            kind="Paper",
-            type="PAPER",
-            label=f"Paper {i}",
-            title=f"Paper {i}",
-            paper_id=f"p{i}",
-            year=2024,
-            authors=[],
-        )
-        by_kind["Paper"].append(node)
-    for i in range(entities):
-        kind, etype = KINDS[i % len(KINDS)]
-        node = f"{etype.lower()}:e{i}"
-        graph.add_node(
-            node,
-            kind=kind,
-            type=etype,
-            label=f"E{i}",
-            name=f"E{i}",
-            aliases=[f"E{i}"],
-            papers=[f"p{i % papers}"],
-            introduced_by=[],
-        )
-        by_kind[kind].append(node)
-    return by_kind
-
-
-def synthetic_graph(relationships: int, entities: int, seed: int = 7) -> nx.MultiDiGraph:
-    """A kg-schema graph with ``relationships`` edges: paper MENTIONS and claims.
-
-    One paper per ten entities; each claim carries one short evidence sentence.
-    """
-    rng = random.Random(seed)
-    graph = nx.MultiDiGraph()
-    by_kind = _add_nodes(graph, entities)
-    all_entities = [n for kind, _ in KINDS for n in by_kind[kind]]
-    mentions = int(relationships * MENTIONS_SHARE)
-    types = sorted(EDGE_TYPES)
-    edges = 0
-    while edges < relationships:
-        if edges < mentions:
-            etype, u, v = "mentions", rng.choice(by_kind["Paper"]), rng.choice(all_entities)
-        else:
-            etype = rng.choice(types)
-            heads, tails = EDGE_TYPES[etype]
-            u = rng.choice(by_kind[rng.choice(heads)])
-            v = rng.choice(by_kind[rng.choice(tails)])
-        if u == v or graph.has_edge(u, v, key=etype):
-            continue
-        if etype == "mentions":
-            graph.add_edge(u, v, key=etype, type=etype, count=rng.randint(1, 3))
-            edges += 1
-            continue
-        paper = rng.choice(by_kind["Paper"]).split(":", 1)[1]
-        claim = {
-            "paper": paper,
-            "evidence": f"{u} vs {v} in {paper}.",
-            "rule": "r",
-            "confidence": 0.8,
-            "value": None,
-            "metric": None,
-        }
-        graph.add_edge(u, v, key=etype, type=etype, claims=[claim], support=1, confidence=0.8)
-        edges += 1
-    return graph
-
-
-def start_server(folder: Path) -> str:
+def neo4j_sh(*args: str, env=None) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")} | (env or {})
     done = subprocess.run(
-        ["bash", str(REPO / "scripts" / "falkordb.sh"), "start", str(folder)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=dict(os.environ, PYTHON=sys.executable),
+        ["bash", str(SCRIPT), *args], capture_output=True, text=True, env=env, check=False
     )
-    return done.stdout.strip().splitlines()[-1].split("=", 1)[1]
+    if done.returncode:
+        raise SystemExit(f"scripts/neo4j.sh {args[0]} failed: {done.stderr.strip()[-1500:]}")
+    return done.stdout
+
+
+def settings_of(stdout: str) -> dict:
+    env = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in stdout.splitlines()
+        if line.startswith("export ")
+    )
+    return {
+        "uri": env["NEO4J_URI"],
+        "user": env["NEO4J_USERNAME"],
+        "password": env["NEO4J_PASSWORD"],
+    }
+
+
+def build(papers: int, folder: Path) -> Path:
+    import bench
+
+    sentences = bench.load_sentences(bench.DEFAULT_SCIREX, abstracts_only=True)
+    corpus = bench.synthetic_corpus(sentences, papers, folder / "corpus.jsonl")
+    out = folder / "out"
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "kg", "build", str(corpus), "--out", str(out), "--workers", "1"],
+        check=True,
+        capture_output=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+    )
+    print(f"kg build of {papers} synthetic papers: {time.perf_counter() - t0:.1f}s")
+    return out
+
+
+def timed(fn, *args, **kwargs):
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def single_rows(session, work, kind: str, sample: int, rng) -> tuple[int, float, float]:
+    """Write ``sample`` random rows of ``kind`` one statement (and transaction) each."""
+    rows = [(s.query, row) for s in work if s.kind == kind for row in s.rows]
+    picked = rng.sample(rows, min(sample, len(rows)))
+
+    def run():
+        for query, row in picked:
+            session.write(query, {"rows": [row]})
+
+    _, wall, cpu = timed(run)
+    return len(picked), wall, cpu
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--uri", default=os.environ.get("NEO4J_URI"))
-    ap.add_argument("--relationships", type=int, default=100_000)
-    ap.add_argument("--entities", type=int, default=10_000)
-    ap.add_argument("--sample", type=int, default=2_000)
+    ap.add_argument("--papers", type=int, default=10_000)
+    ap.add_argument("--sample", type=int, default=1_000)
     ap.add_argument("--batch-size", type=int, default=1000)
+    ap.add_argument("--admin-import", action="store_true")
     args = ap.parse_args(argv)
 
-    folder = None
-    uri = args.uri
-    if not uri:
-        folder = Path(tempfile.mkdtemp(prefix="kg-bench-falkordb-"))
-        uri = start_server(folder)
+    from kg.build import load_graph
+
+    tmp = Path(tempfile.mkdtemp(prefix="kg-bench-neo4j-"))
+    started = []
     try:
-        return run(uri, args)
-    finally:
-        if folder is not None:
-            subprocess.run(
-                ["bash", str(REPO / "scripts" / "falkordb.sh"), "stop", str(folder)],
-                capture_output=True,
+        out = build(args.papers, tmp)
+        graph = load_graph(out)
+        if os.environ.get("NEO4J_URI"):
+            settings = neo4j_bolt.connection_settings()
+        else:
+            settings = settings_of(neo4j_sh("start", str(tmp / "server")))
+            started.append(tmp / "server")
+        with neo4j_bolt.connect(**settings) as session:
+            version = session.read("CALL dbms.components() YIELD versions RETURN versions[0] AS v")
+            print(f"server: Neo4j {version[0]['v']} at {settings['uri']}")
+            session.write("MATCH (n) DETACH DELETE n")
+            summary, wall, cpu = timed(
+                neo4j_bolt.push, graph, batch_size=args.batch_size, **settings
             )
-
-
-def run(uri: str, args) -> int:
-    graph = synthetic_graph(args.relationships, args.entities)
-    work = neo4j_bolt.statements(graph)
-    node_work = [s for s in work if s.kind == "node"]
-    rel_work = [s for s in work if s.kind == "relationship"]
-    rel_total = sum(len(s.rows) for s in rel_work)
-
-    settings = neo4j_bolt.connection_settings(uri=uri)
-    with neo4j_bolt.connect(**settings) as session:
-        print(f"server: {session.server} at {uri}")
-        session.write("MATCH (n) DETACH DELETE n")
-        summary = neo4j_bolt.PushSummary(uri=uri, server=session.server)
-        summary.schema = neo4j_bolt.ensure_schema(session)
-        neo4j_bolt.write_statements(session, node_work, args.batch_size, summary)
-        print(f"loaded {graph.number_of_nodes()} nodes ({summary.schema})")
-
-        # the same MERGE statement with one row: one transaction per relationship (a sample)
-        rng = random.Random(11)
-        sample = [(stmt.query, row) for stmt in rel_work for row in stmt.rows]
-        sample = rng.sample(sample, min(args.sample, len(sample)))
-        t0 = time.perf_counter()
-        for query, row in sample:
-            session.write(query, {"rows": [row]})
-        single_s = time.perf_counter() - t0
-        session.write("MATCH ()-[r]->() DELETE r")
-
-        # batched UNWIND, all relationships
-        batched = neo4j_bolt.PushSummary(uri=uri, server=session.server)
-        t0 = time.perf_counter()
-        neo4j_bolt.write_statements(session, rel_work, args.batch_size, batched)
-        batched_s = time.perf_counter() - t0
-        (count,) = session.read("MATCH ()-[r]->() RETURN count(r) AS c")
-        assert count["c"] == rel_total, (count, rel_total)
-
-    single_rate = len(sample) / single_s
-    batched_rate = rel_total / batched_s
-    rows_per_batch = rel_total / batched.batches
-    print()
-    print("| path | relationships | seconds | relationships/s |")
-    print("|---|---:|---:|---:|")
-    print(
-        f"| batched UNWIND ({batched.batches} tx, {rows_per_batch:.0f} rows each) "
-        f"| {rel_total} | {batched_s:.2f} | {batched_rate:,.0f} |"
-    )
-    print(
-        f"| one statement per relationship (sample) | {len(sample)} | {single_s:.2f} "
-        f"| {single_rate:,.0f} |"
-    )
-    print(
-        f"| one statement per relationship (extrapolated) | {rel_total} "
-        f"| {rel_total / single_rate:.1f} | {single_rate:,.0f} |"
-    )
-    print()
-    print(
-        f"batched is {batched_rate / single_rate:.1f}x faster "
-        f"(single-statement time for {rel_total} extrapolated from {len(sample)})"
-    )
+            nodes, rels = sum(summary.nodes.values()), sum(summary.relationships.values())
+            print(summary.format_text())
+            print(
+                f"batched push of {nodes} nodes + {rels} relationships (verified): "
+                f"{wall:.1f}s wall, {cpu:.1f}s client CPU, {(nodes + rels) / wall:,.0f} rows/s"
+            )
+            # batched rate per kind, measured alone on an emptied database
+            work = neo4j_bolt.statements(graph)
+            session.write("MATCH (n) DETACH DELETE n")
+            rates = {}
+            for kind in ("node", "relationship"):
+                part = [s for s in work if s.kind == kind]
+                total = sum(len(s.rows) for s in part)
+                each = neo4j_bolt.PushSummary(uri=settings["uri"])
+                _, wall, cpu = timed(
+                    neo4j_bolt.write_statements, session, part, args.batch_size, each
+                )
+                rates[kind] = (total, wall, cpu)
+            counts: dict = {}
+            for s in work:
+                counts[s.kind, s.what] = counts.get((s.kind, s.what), 0) + len(s.rows)
+            # one statement per row, on the database emptied again (nodes first, so that
+            # relationships find their ends: MATCH ... MERGE, the same statements)
+            session.write("MATCH (n) DETACH DELETE n")
+            rng = random.Random(11)
+            singles = {}
+            singles["node"] = single_rows(session, work, "node", args.sample, rng)
+            session.write("MATCH (n) DETACH DELETE n")
+            neo4j_bolt.write_statements(
+                session,
+                [s for s in work if s.kind == "node"],
+                args.batch_size,
+                neo4j_bolt.PushSummary(uri=settings["uri"]),
+            )
+            singles["relationship"] = single_rows(session, work, "relationship", args.sample, rng)
+        print()
+        print("| rows | path | rows | wall s | client CPU s | rows/s |")
+        print("|---|---|---:|---:|---:|---:|")
+        for kind in ("node", "relationship"):
+            total, wall, cpu = rates[kind]
+            n, swall, scpu = singles[kind]
+            print(
+                f"| {kind}s | batched UNWIND ({args.batch_size}/tx) | {total} | {wall:.2f} "
+                f"| {cpu:.2f} | {total / wall:,.0f} |"
+            )
+            print(
+                f"| {kind}s | one statement per row (sample) | {n} | {swall:.2f} "
+                f"| {scpu:.2f} | {n / swall:,.0f} |"
+            )
+        for kind in ("node", "relationship"):
+            total, wall, _ = rates[kind]
+            n, swall, _ = singles[kind]
+            print(f"{kind}s: batched is {(total / wall) / (n / swall):.1f}x one statement per row")
+        if args.admin_import:
+            admin_import(out, counts, tmp, started)
+    finally:
+        for folder in started:
+            subprocess.run(["bash", str(SCRIPT), "stop", str(folder)], capture_output=True)
     return 0
+
+
+def admin_import(out: Path, counts: dict, tmp: Path, started: list) -> None:
+    """neo4j-admin import of the same build into a second server; counts side by side."""
+    folder = tmp / "admin"
+    neo4j_sh("init", str(folder))
+    _, wall, _ = timed(
+        subprocess.run,
+        ["sh", str(out / "neo4j" / "import.sh"), "neo4j"],
+        check=True,
+        capture_output=True,
+        env=dict(os.environ, NEO4J_HOME=str(folder)),
+    )
+    settings = settings_of(neo4j_sh("start", str(folder)))
+    started.append(folder)
+    neo4j_sh(
+        "cypher-shell",
+        "-a",
+        settings["uri"],
+        "-u",
+        settings["user"],
+        "-p",
+        settings["password"],
+        "-f",
+        str(out / "neo4j" / "after-import.cypher"),
+    )
+    print(f"\nneo4j-admin database import full: {wall:.1f}s")
+    print("| label / type | Bolt push (sent = held) | admin import |")
+    print("|---|---:|---:|")
+    with neo4j_bolt.connect(**settings) as session:
+        for (kind, what), sent in counts.items():
+            if kind == "node":
+                query = f"MATCH (n:{what}) RETURN count(n) AS c"
+            else:
+                query = f"MATCH ()-[r:{what}]->() RETURN count(r) AS c"
+            held = session.read(query)[0]["c"]
+            print(f"| {what} | {sent} | {held} |")
 
 
 if __name__ == "__main__":

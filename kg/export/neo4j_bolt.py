@@ -18,30 +18,23 @@ and replace those of the pushed papers, and ``support``/``confidence`` are
 recomputed. Pushing the same graph twice changes nothing; pushing a second
 corpus merges into the same nodes and relationships.
 
-FalkorDB's Bolt endpoint (used by the tests) differs from Neo4j in ways the
-push detects and works around: it splices parameters into the query text
-unescaped (so strings are pre-escaped for it) and it crashes on statements
-over about 4 KB, so batches are cut by size, and a row too big for one
-statement (an entity in hundreds of papers, a relationship with hundreds of
-claims) is cut into pieces (:func:`split_row`): each piece carries the row's
-scalar values and one index range of all its lists, and is written in its
-own statement. Entity lists are unions and claim lists replace the pieces'
-papers, so the pieces add up to the whole list in the graph's order, and a
-second push of them changes nothing; a paper's ``authors`` are set from the
-first piece and appended by the others (:data:`PAPER_APPEND_QUERY`). Only a
-single string that cannot fit even alone is shortened (ending in "…"),
-counted in :attr:`PushSummary.truncated`. Neo4j gets one row per node or
-relationship, in batches of ``batch_size`` rows.
+After the writes, the push counts what the server holds (:func:`verify`):
+every pushed node and relationship must be there exactly once, or the push
+fails with :class:`~kg.errors.ExportError` (exit code 5), so data is never lost
+silently.
+
+kg talks Neo4j; the quirks of FalkorDB, the only other Bolt server it knows,
+live in :mod:`kg.export.falkordb_adapter` (4 KiB statements, escaping,
+handshake retries, indexes instead of constraints).
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
+import itertools
 import logging
 import os
 import re
-import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -58,7 +51,6 @@ from kg.export.cypher import (
     RelationshipGroup,
     constraint_statements,
     expected_counts,
-    index_statement,
     iter_group,
     iter_nodes,
     relationship_groups,
@@ -74,24 +66,17 @@ ENV_VARS = {
 
 #: Seconds to wait for a connection (and its Bolt handshake).
 CONNECTION_TIMEOUT = 10.0
-#: Connection attempts before giving up (FalkorDB loses the handshake of the
-#: first connection after another client disconnects).
-CONNECT_ATTEMPTS = 2
-
-#: FalkorDB crashes on a statement (query text + spliced parameters) of 4 KiB or more.
-FALKORDB_STATEMENT_LIMIT = 4096
-_FALKORDB_MARGIN = 160
+#: Rows per read of the check after a push (:func:`verify`).
+VERIFY_BATCH = 5000
 
 #: URI schemes of the Bolt protocol (the driver's http:// preview is not used).
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 NEO4J = "neo4j"
-FALKORDB = "falkordb"
+FALKORDB = "falkordb"  # see kg.export.falkordb_adapter
 
 #: A backslash followed by b: Neo4j returns it unchanged, FalkorDB as a backspace.
 _PROBE = "kg\\b"
-#: Bolt magic and four version proposals (5.7-5.0, 4.4-4.2, 4.1, 3).
-_BOLT_HANDSHAKE = bytes.fromhex("6060B01700070705000204040000010400000003")
 
 
 # --- settings and summary ----------------------------------------------------------
@@ -134,6 +119,8 @@ class PushSummary:
     batches: int = 0
     truncated: int = 0
     seconds: float = 0.0
+    #: Nodes and relationships found on the server after the push (:func:`verify`).
+    verified: int = 0
 
     def format_text(self) -> str:
         """A short human-readable report."""
@@ -146,7 +133,8 @@ class PushSummary:
             f"  nodes: {nodes}",
             f"  relationships: {rels}",
             f"  created {self.nodes_created} nodes and {self.relationships_created} "
-            f"relationships; set {self.properties_set} properties",
+            f"relationships; set {self.properties_set} properties; "
+            f"checked {self.verified} on the server",
         ]
         if self.truncated:
             lines.append(f"  shortened {self.truncated} values too long for this server")
@@ -200,18 +188,6 @@ def _connect_error(exc: Exception, uri: str, user: str | None, database: str | N
 # --- connection ---------------------------------------------------------------------
 
 
-def _escape_falkordb(value):
-    """Pre-escape strings for FalkorDB, which splices parameters into the query
-    inside single quotes and then reads backslash escapes."""
-    if isinstance(value, str):
-        return value.replace("\x00", "").replace("\\", "\\\\").replace("'", "\\'")
-    if isinstance(value, list):
-        return [_escape_falkordb(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _escape_falkordb(v) for k, v in value.items()}
-    return value
-
-
 class BoltSession:
     """A driver bound to one database, aware of the server's quirks.
 
@@ -228,7 +204,11 @@ class BoltSession:
 
     def _params(self, params: dict | None) -> dict:
         params = dict(params or {})
-        return _escape_falkordb(params) if self.server == FALKORDB else params
+        if self.server == FALKORDB:
+            from kg.export import falkordb_adapter
+
+            return falkordb_adapter.escape(params)
+        return params
 
     def write(self, query: str, params: dict | None = None) -> dict:
         """Run ``query`` in a write transaction; return the summary counters as a dict."""
@@ -258,7 +238,9 @@ class BoltSession:
     def close(self) -> None:
         self.driver.close()
         if self.server == FALKORDB:
-            _absorb_lost_handshake(self.uri)
+            from kg.export import falkordb_adapter
+
+            falkordb_adapter.absorb_lost_handshake(self.uri)
 
     def __enter__(self):
         return self
@@ -267,31 +249,11 @@ class BoltSession:
         self.close()
 
 
-def _absorb_lost_handshake(uri: str) -> None:
-    """Work around a FalkorDB bug: after a client says goodbye, the server drops the
-    handshake of the next connection (which then waits for the timeout). Sending
-    one throwaway handshake right away takes that loss instead."""
-    parts = urlsplit(uri)
-    with contextlib.suppress(OSError, ValueError):
-        with socket.create_connection((parts.hostname, parts.port or 7687), timeout=1) as sock:
-            sock.sendall(_BOLT_HANDSHAKE)
-
-
 def _probe(driver, database: str | None) -> str:
     """Run a trivial query; return which server dialect answered."""
-    from neo4j import exceptions as nx_exc
-
-    last: Exception | None = None
-    for _ in range(CONNECT_ATTEMPTS):
-        try:
-            with driver.session(database=database) as session:
-                record = session.run("RETURN $probe AS probe", {"probe": _PROBE}).single()
-            return NEO4J if record["probe"] == _PROBE else FALKORDB
-        except (nx_exc.ServiceUnavailable, nx_exc.SessionExpired) as exc:
-            last = exc
-            if "refused" in str(exc).lower():
-                break
-    raise last
+    with driver.session(database=database) as session:
+        record = session.run("RETURN $probe AS probe", {"probe": _PROBE}).single()
+    return NEO4J if record["probe"] == _PROBE else FALKORDB
 
 
 def _quiet_driver_log() -> None:
@@ -339,7 +301,14 @@ def connect(uri=None, user=None, password=None, database=None) -> BoltSession:
             f"invalid Neo4j URI {uri!r} ({_one_line(exc)}): use bolt://HOST:7687 or neo4j://HOST:7687"
         ) from exc
     try:
-        server = _probe(driver, database)
+        try:
+            server = _probe(driver, database)
+        except (nx_exc.ServiceUnavailable, nx_exc.SessionExpired) as exc:
+            if "refused" in str(exc).lower():
+                raise
+            from kg.export import falkordb_adapter  # it may have lost the handshake
+
+            server = falkordb_adapter.probe_again(_probe, driver, database)
     except (nx_exc.Neo4jError, nx_exc.DriverError, OSError) as exc:
         driver.close()
         raise _connect_error(exc, uri, user, database) from exc
@@ -350,33 +319,15 @@ def connect(uri=None, user=None, password=None, database=None) -> BoltSession:
 
 
 def ensure_schema(session: BoltSession) -> str:
-    """Create uniqueness constraints on ``id`` (or indexes where the server has no
-    constraints). Returns ``"constraints"``, ``"indexes"`` or ``"none"``."""
-    from neo4j.exceptions import Neo4jError
+    """Create the uniqueness constraints on ``id`` (Neo4j 5 syntax). Returns
+    ``"constraints"``; on FalkorDB, which has none, indexes (``"indexes"``)."""
+    if session.server == FALKORDB:
+        from kg.export import falkordb_adapter
 
-    try:
-        for statement in constraint_statements():
-            session.write(statement)
-        return "constraints"
-    except Neo4jError:
-        pass
-    existing: set[str] = set()
-    try:
-        rows = session.read("CALL db.indexes() YIELD label, properties RETURN label, properties")
-        existing = {r["label"] for r in rows if list(r["properties"] or []) == ["id"]}
-    except Neo4jError:
-        pass
-    made = 0
-    for label in NODE_LABELS:
-        if label in existing:
-            made += 1
-            continue
-        try:
-            session.write(index_statement(label))
-            made += 1
-        except Neo4jError:
-            continue
-    return "indexes" if made else "none"
+        return falkordb_adapter.ensure_indexes(session)
+    for statement in constraint_statements():
+        session.write(statement)
+    return "constraints"
 
 
 # --- statements ---------------------------------------------------------------------
@@ -391,7 +342,7 @@ def _union(prop: str) -> str:
 
 
 PAPER_QUERY = f"UNWIND $rows AS row MERGE (n:{PAPER_LABEL} {{id: row.id}}) SET n += row"
-#: Appends the ``authors`` of a later piece of a paper row that was cut (see :func:`split_row`).
+#: Appends the ``authors`` of a later piece of a paper row cut for FalkorDB.
 PAPER_APPEND_QUERY = (
     f"UNWIND $rows AS row MATCH (n:{PAPER_LABEL} {{id: row.id}}) "
     "SET n.authors = coalesce(n.authors, []) + row.authors"
@@ -471,8 +422,10 @@ class Statement:
     what: str
     query: str
     rows: Iterable[dict]  #: a :class:`Rows` (or any re-iterable sized collection)
-    #: The query of the later pieces of a row cut by :func:`split_row` (they carry only
-    #: ``id`` and the lists); ``None``: the pieces run ``query`` too (its lists merge).
+    #: Counts the pushed rows on the server (see :func:`verify`).
+    check: str = ""
+    #: The query of the later pieces of a row cut for FalkorDB (they carry only ``id``
+    #: and the lists); ``None``: the pieces run ``query`` too (its lists merge).
     append_query: str | None = None
 
 
@@ -505,142 +458,20 @@ def statements(graph: nx.MultiDiGraph) -> list[Statement]:
         query = PAPER_QUERY if label == PAPER_LABEL else entity_query(label)
         append = PAPER_APPEND_QUERY if label == PAPER_LABEL else None
         rows = Rows(functools.partial(_node_rows, graph, label), labels[label])
-        out.append(Statement("node", label, query, rows, append))
+        check = f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) RETURN count(n) AS found"
+        out.append(Statement("node", label, query, rows, check, append))
     for group in relationship_groups(graph):
         if group.rtype == "MENTIONS":
             query, make = mentions_query(), _mention_rows
         else:
             query, make = claims_query(group.rtype, group.head), _claim_rows
         rows = Rows(functools.partial(make, graph, group), group.count)
-        out.append(Statement("relationship", group.rtype, query, rows))
+        check = (
+            f"UNWIND $rows AS row MATCH (a:{group.head} {{id: row.start}})-[r:{group.rtype}]->"
+            f"(b:{ENTITY_LABEL} {{id: row.end}}) RETURN count(r) AS found"
+        )
+        out.append(Statement("relationship", group.rtype, query, rows, check))
     return out
-
-
-# --- batching -----------------------------------------------------------------------
-
-
-def _size(value) -> int:
-    """An upper bound of the bytes FalkorDB needs to splice ``value`` into a query."""
-    if isinstance(value, str):
-        raw = value.encode("utf-8")
-        return len(raw) + raw.count(b"\\") + raw.count(b"'") + 2
-    if isinstance(value, bool) or value is None:
-        return 5
-    if isinstance(value, int):
-        return len(str(value))
-    if isinstance(value, float):
-        return len(f"{value:f}") + 2  # FalkorDB prints 0.8 as 0.800000
-    if isinstance(value, (list, tuple)):
-        return 2 + sum(_size(v) + 2 for v in value)
-    if isinstance(value, dict):
-        return 2 + sum(len(k) + 4 + _size(v) for k, v in value.items())
-    return len(str(value)) + 2
-
-
-def _shorten(row: dict, budget: int) -> int:
-    """Shorten the longest strings of ``row`` (in place) until it fits ``budget``.
-
-    The longest string is cut down to the length of the next longest (or by
-    the excess, if less), so long values end up sharing the room. Returns how
-    many values were shortened; raises ``ValueError`` when even empty strings
-    do not fit.
-    """
-    shortened: set = set()
-    while (excess := _size(row) - budget) > 0:
-        slots = [(len(v), row, k) for k, v in row.items() if isinstance(v, str)]
-        for value in row.values():
-            if isinstance(value, list):
-                slots += [(len(x), value, i) for i, x in enumerate(value) if isinstance(x, str)]
-        slots.sort(key=lambda s: s[0], reverse=True)
-        if not slots or slots[0][0] <= 1:
-            raise ValueError("row does not fit the server's statement limit")
-        longest = slots[0][0]
-        tied = [s for s in slots if s[0] == longest]
-        runner_up = next((s[0] for s in slots if s[0] < longest), 0)
-        # every character takes at least one byte; 4 more make room for the ellipsis
-        keep = max(runner_up, longest - excess // len(tied) - 5, 0)
-        keep = min(keep, longest - 2)
-        for _, container, key in tied:
-            container[key] = container[key][:keep] + "\u2026"
-            shortened.add((id(container), key))
-    return len(shortened)
-
-
-def _item_size(lists: dict[str, list], i: int) -> int:
-    """Bytes that index ``i`` of every list adds to a row (see :func:`_size`)."""
-    return sum(_size(v[i]) + 2 for v in lists.values() if i < len(v))
-
-
-def split_row(row: dict, budget: int, lean: bool = False) -> tuple[list[dict], int]:
-    """Cut ``row`` into pieces of at most ``budget`` bytes (see :func:`_size`).
-
-    Every piece has the row's scalar values and the items ``[a:b]`` of each of
-    its lists, for consecutive index ranges (parallel claim lists stay
-    aligned); in order, the pieces' lists add up to the row's lists. With
-    ``lean``, the pieces after the first keep only ``id`` of the scalars.
-    Strings are shortened (ending in "…") only where one index of the lists
-    cannot fit beside the scalars, or the scalars alone cannot fit.
-
-    Returns ``(pieces, shortened)``: the pieces (one, unchanged, when the row
-    fits) and how many values were shortened. Raises ``ValueError`` when even
-    shortened values cannot fit.
-
-    Examples
-    --------
-    >>> pieces, cut = split_row({"id": "a", "papers": ["p1", "p2", "p3"]}, 36)
-    >>> [p["papers"] for p in pieces], cut
-    ([['p1', 'p2'], ['p3']], 0)
-    """
-    if _size(row) <= budget:
-        return [row], 0
-    base = {k: v for k, v in row.items() if not isinstance(v, list)}
-    lists = {k: list(v) for k, v in row.items() if isinstance(v, list)}
-    length = max((len(v) for v in lists.values()), default=0)
-    shortened: set = set()
-    for i in range(max(length, 1)):
-        empty = {**base, **dict.fromkeys(lists, ())}
-        if _size(empty) + _item_size(lists, i) <= budget:
-            continue
-        probe = {**base, **{k: v[i : i + 1] for k, v in lists.items()}}
-        _shorten(probe, budget)
-        shortened.update(k for k in base if probe[k] != base[k])
-        base = {k: probe[k] for k in base}
-        for key, values in lists.items():
-            if i < len(values) and probe[key][0] != values[i]:
-                shortened.add((key, i))
-                values[i] = probe[key][0]
-    head = base
-    tail = {k: base[k] for k in ("id",) if k in base} if lean else base
-    pieces: list[dict] = []
-    start = 0
-    while start < length or not pieces:
-        scalars = tail if pieces else head
-        used = _size({**scalars, **dict.fromkeys(lists, ())})
-        end = start
-        while end < length and used + _item_size(lists, end) <= budget:
-            used += _item_size(lists, end)
-            end += 1
-        if end == start and start < length:  # pragma: no cover - shortened to fit above
-            raise ValueError("row does not fit the server's statement limit")
-        pieces.append({**scalars, **{k: v[start:end] for k, v in lists.items()}})
-        start = end
-    return pieces, len(shortened)
-
-
-def batches(rows: Iterable[dict], batch_size: int, budget: int | None = None):
-    """Cut ``rows`` into lists of at most ``batch_size`` rows and, with ``budget``,
-    at most ``budget`` bytes each (see :func:`_size`). Rows are taken as they come."""
-    batch: list[dict] = []
-    used = 0
-    for row in rows:
-        size = _size(row) + 2
-        if batch and (len(batch) >= batch_size or (budget is not None and used + size > budget)):
-            yield batch
-            batch, used = [], 0
-        batch.append(row)
-        used += size
-    if batch:
-        yield batch
 
 
 # --- push ---------------------------------------------------------------------------
@@ -669,7 +500,8 @@ def push(
     ------
     ExportError
         With one line for an unreachable server, a rejected login, a missing
-        database or a failed write.
+        database, a failed write, or a server that does not hold exactly what
+        was sent (:func:`verify`).
     """
     if batch_size < 1:
         raise ExportError(f"batch size must be at least 1, not {batch_size}")
@@ -679,6 +511,7 @@ def push(
         summary = PushSummary(uri=session.uri, database=session.database, server=session.server)
         summary.schema = _run(session, "creating constraints", ensure_schema, session)
         write_statements(session, work, batch_size, summary, progress)
+        _run(session, "counting what it holds", verify, session, work, summary)
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -691,9 +524,8 @@ def write_statements(
     progress: Callable[[int, int], None] | None = None,
 ) -> PushSummary:
     """Run each statement over its rows in batches (one transaction per batch),
-    adding what was written to ``summary``. On FalkorDB, batches are cut by
-    size too and a row too big for one statement is written in pieces
-    (:func:`split_row`), each in its own transaction, in order."""
+    adding what was written to ``summary``. On FalkorDB the batches come from
+    :func:`kg.export.falkordb_adapter.writes` (4 KiB statements)."""
     total = sum(len(s.rows) for s in work)
     done = 0
     for stmt in work:
@@ -713,52 +545,65 @@ def write_statements(
     return summary
 
 
+def batches(rows: Iterable[dict], batch_size: int) -> Iterator[list[dict]]:
+    """Lists of at most ``batch_size`` rows, taken as they come."""
+    it = iter(rows)
+    while batch := list(itertools.islice(it, batch_size)):
+        yield batch
+
+
 def _writes(
     session: BoltSession, stmt: Statement, batch_size: int, summary: PushSummary
 ) -> Iterator[tuple[str, list[dict], int]]:
     """Yield ``(query, rows of one batch, how many graph rows it completes)``."""
-    if session.server != FALKORDB:
-        for batch in batches(stmt.rows, batch_size):
-            yield stmt.query, batch, len(batch)
+    if session.server == FALKORDB:
+        from kg.export import falkordb_adapter
+
+        yield from falkordb_adapter.writes(stmt, batch_size, summary)
         return
-    queries = [stmt.query] + ([stmt.append_query] if stmt.append_query else [])
-    budget = FALKORDB_STATEMENT_LIMIT - max(len(q.encode()) for q in queries) - _FALKORDB_MARGIN
-    batch: list[dict] = []
-    used = 0
-    for row in stmt.rows:
-        pieces = _fit(row, budget, summary, lean=stmt.append_query is not None)
-        if len(pieces) > 1:  # written alone, in order, after the rows before it
-            if batch:
-                yield stmt.query, batch, len(batch)
-                batch, used = [], 0
-            yield stmt.query, pieces[:1], 0
-            for piece in pieces[1:-1]:
-                yield stmt.append_query or stmt.query, [piece], 0
-            yield stmt.append_query or stmt.query, pieces[-1:], 1
-            continue
-        size = _size(pieces[0]) + 2
-        if batch and (len(batch) >= batch_size or used + size > budget):
-            yield stmt.query, batch, len(batch)
-            batch, used = [], 0
-        batch.append(pieces[0])
-        used += size
-    if batch:
+    for batch in batches(stmt.rows, batch_size):
         yield stmt.query, batch, len(batch)
 
 
-def _fit(row: dict, budget: int, summary: PushSummary, lean: bool = False) -> list[dict]:
-    """The pieces of ``row`` for one FalkorDB statement each (see :func:`split_row`)."""
-    if _size(row) + 2 <= budget:
-        return [row]
-    try:
-        pieces, shortened = split_row(row, budget - 2, lean)
-    except ValueError as exc:
+def _check_batches(session: BoltSession, stmt: Statement, rows: Iterable[dict]):
+    if session.server == FALKORDB:
+        from kg.export import falkordb_adapter
+
+        return falkordb_adapter.batches(rows, VERIFY_BATCH, falkordb_adapter.budget(stmt.check))
+    return batches(rows, VERIFY_BATCH)
+
+
+def verify(session: BoltSession, work: list[Statement], summary: PushSummary) -> int:
+    """Count, on the server, the pushed nodes (by label and ``id``) and relationships
+    (by type and end ids): each must be there exactly once.
+
+    Returns how many were found (also added to ``summary.verified``). Raises
+    :class:`~kg.errors.ExportError` naming every label or type whose count
+    differs from what was sent: a relationship lost, or a node duplicated.
+    """
+    problems = []
+    found_total = 0
+    for stmt in work:
+        keys = ("id",) if stmt.kind == "node" else ("start", "end")
+        sent = found = 0
+        for batch in _check_batches(
+            session, stmt, ({k: row[k] for k in keys} for row in stmt.rows)
+        ):
+            (record,) = session.read(stmt.check, {"rows": batch})
+            found += record["found"]
+            sent += len(batch)
+        found_total += found
+        if found != sent:
+            what = f"{stmt.what} {'nodes' if stmt.kind == 'node' else 'relationships'}"
+            problems.append(f"{found} {what} for the {sent} sent")
+    summary.verified += found_total
+    if problems:
         raise ExportError(
-            f"a row of {len(row)} values cannot fit {summary.server}'s statement limit; "
-            "push to Neo4j instead"
-        ) from exc
-    summary.truncated += shortened
-    return pieces
+            f"{session.server} at {session.uri} does not hold what was pushed: "
+            + "; ".join(problems)
+            + " (check the server's log; pushing again is safe)"
+        )
+    return found_total
 
 
 def _run(session: BoltSession, what: str, fn, *args):

@@ -103,6 +103,7 @@ def test_write_returns_every_file_under_neo4j(graph, tmp_path):
     names = sorted(p.name for p in files)
     assert names == sorted(
         ["import.cypher", "import.sh", "README.md", "style.grass", "queries.cypher"]
+        + [neo4j_files.AFTER_IMPORT]
         + list(neo4j_files.CSV_FILES)
     )
     assert all(p.parent == tmp_path / "neo4j" and p.is_file() for p in files)
@@ -168,7 +169,7 @@ def test_csv_headers_use_neo4j_admin_types(graph):
     assert texts["mentions.csv"].splitlines()[0] == ":START_ID,:END_ID,:TYPE,count:int"
     assert texts["claims.csv"].splitlines()[0] == (
         ":START_ID,:END_ID,:TYPE,papers:string[],evidence:string[],rules:string[],"
-        "confidences:float[],values:string[],metrics:string[],support:int,confidence:float"
+        "confidences:double[],values:string[],metrics:string[],support:int,confidence:double"
     )
 
 
@@ -199,7 +200,7 @@ def test_csv_rows_match_the_graph_and_arrays_split(graph):
     assert bench["papers:string[]"].split(neo4j_files.ARRAY_DELIMITER) == ["p1", "p2"]
     evaluates = next(r for r in claims if r[":TYPE"] == "EVALUATES_ON")
     assert evaluates["values:string[]"].split(neo4j_files.ARRAY_DELIMITER) == ["71.2", "71.2"]
-    assert evaluates["support:int"] == "2" and evaluates["confidence:float"] == "0.9"
+    assert evaluates["support:int"] == "2" and evaluates["confidence:double"] == "0.9"
 
 
 def test_admin_command_and_scripts(graph, tmp_path):

@@ -1,4 +1,4 @@
-"""The Bolt push without a server: statements, batching, FalkorDB escaping, settings."""
+"""The Bolt push without a server: statements, batching, settings, the FalkorDB adapter."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from neo4j_synthetic import big_graph
 
 from kg.errors import ExportError
+from kg.export import falkordb_adapter as falkor
 from kg.export import neo4j_bolt
 from kg.export.cypher import CLAIM_LISTS, NODE_LABELS, REL_TYPES, expected_counts
 from kg.graph import build_graph
@@ -64,32 +65,32 @@ def test_batches_respect_row_count_and_byte_budget():
     rows = [{"id": f"n{i}", "name": "x" * 50} for i in range(100)]
     assert [len(b) for b in neo4j_bolt.batches(rows, 30)] == [30, 30, 30, 10]
     budget = 1000
-    cut = list(neo4j_bolt.batches(rows, 1000, budget))
+    cut = list(falkor.batches(rows, 1000, budget))
     assert sum(len(b) for b in cut) == 100
-    assert all(sum(neo4j_bolt._size(r) + 2 for r in b) <= budget for b in cut)
+    assert all(sum(falkor._size(r) + 2 for r in b) <= budget for b in cut)
 
 
 def test_shorten_cuts_the_longest_strings_until_the_row_fits():
     row = {"id": "x", "name": "n" * 3000, "aliases": ["a" * 2500, "short"]}
-    count = neo4j_bolt._shorten(row, 2000)
+    count = falkor._shorten(row, 2000)
     assert count >= 2
-    assert neo4j_bolt._size(row) <= 2000
+    assert falkor._size(row) <= 2000
     assert row["id"] == "x" and row["aliases"][1] == "short"
     assert row["name"].endswith("\u2026") and row["name"].startswith("nnn")
 
 
 @given(st.text())
 def test_size_is_an_upper_bound_of_the_escaped_literal(text):
-    escaped = neo4j_bolt._escape_falkordb(text)
-    assert neo4j_bolt._size(text) >= len(escaped.encode("utf-8")) + 2
+    escaped = falkor.escape(text)
+    assert falkor._size(text) >= len(escaped.encode("utf-8")) + 2
 
 
 def test_falkordb_escaping_doubles_backslashes_and_escapes_quotes():
     value = {"rows": [{"name": "it's a \\b", "aliases": ["'"], "n": 1, "x": None}]}
-    assert neo4j_bolt._escape_falkordb(value) == {
+    assert falkor.escape(value) == {
         "rows": [{"name": "it\\'s a \\\\b", "aliases": ["\\'"], "n": 1, "x": None}]
     }
-    assert neo4j_bolt._escape_falkordb("nul\x00byte") == "nulbyte"
+    assert falkor.escape("nul\x00byte") == "nulbyte"
 
 
 def test_connection_settings_fall_back_to_the_environment(monkeypatch):
@@ -206,23 +207,23 @@ def _popular_row(papers: int) -> dict:
 @pytest.mark.parametrize("papers", [0, 1, 200, 2000])
 def test_split_row_pieces_fit_and_add_up_to_the_row(papers):
     row = _popular_row(papers)
-    pieces, shortened = neo4j_bolt.split_row(row, 1000)
+    pieces, shortened = falkor.split_row(row, 1000)
     assert shortened == 0
-    assert all(neo4j_bolt._size(p) <= 1000 for p in pieces)
+    assert all(falkor._size(p) <= 1000 for p in pieces)
     for key, value in row.items():
         if isinstance(value, list):
             assert [x for p in pieces for x in p[key]] == value
         else:
             assert all(p[key] == value for p in pieces)
-    assert (len(pieces) == 1) == (neo4j_bolt._size(row) <= 1000)
-    assert len(pieces) >= neo4j_bolt._size(row) // 1000
+    assert (len(pieces) == 1) == (falkor._size(row) <= 1000)
+    assert len(pieces) >= falkor._size(row) // 1000
 
 
 def test_split_row_keeps_parallel_claim_lists_aligned():
     row = {"start": "a", "end": "b"} | {
         k: [f"{k}:{i}:" + "x" * (i % 5 * 20) for i in range(500)] for k in CLAIM_LISTS
     }
-    pieces, _ = neo4j_bolt.split_row(row, 1500)
+    pieces, _ = falkor.split_row(row, 1500)
     assert len(pieces) > 10
     for piece in pieces:
         assert (piece["start"], piece["end"]) == ("a", "b")
@@ -232,7 +233,7 @@ def test_split_row_keeps_parallel_claim_lists_aligned():
 
 def test_split_row_lean_pieces_keep_only_the_id_after_the_first():
     row = {"id": "paper:1", "title": "T" * 300, "authors": [f"Author {i}" for i in range(300)]}
-    pieces, _ = neo4j_bolt.split_row(row, 1000, lean=True)
+    pieces, _ = falkor.split_row(row, 1000, lean=True)
     assert pieces[0]["title"] == row["title"]
     assert all(set(p) == {"id", "authors"} for p in pieces[1:])
     assert [a for p in pieces for a in p["authors"]] == row["authors"]
@@ -240,7 +241,7 @@ def test_split_row_lean_pieces_keep_only_the_id_after_the_first():
 
 def test_split_row_shortens_only_strings_that_cannot_fit_alone():
     row = {"start": "a", "end": "b", "papers": ["p1", "p2"], "evidence": ["e" * 5000, "short"]}
-    pieces, shortened = neo4j_bolt.split_row(row, 1000)
+    pieces, shortened = falkor.split_row(row, 1000)
     assert shortened == 1
     evidence = [e for p in pieces for e in p["evidence"]]
     assert evidence[1] == "short"
@@ -287,8 +288,8 @@ def test_falkordb_writes_a_long_row_in_pieces_alone_and_in_order():
     assert summary.nodes == {"Paper": 3, "Model": 2} and summary.truncated == 0
     assert seen[-1] == 5 and seen == sorted(set(seen))
     for query, rows in session.writes:
-        escaped = neo4j_bolt._escape_falkordb({"rows": rows})
-        assert len(query.encode()) + neo4j_bolt._size(escaped) < neo4j_bolt.FALKORDB_STATEMENT_LIMIT
+        escaped = falkor.escape({"rows": rows})
+        assert len(query.encode()) + falkor._size(escaped) < falkor.STATEMENT_LIMIT
 
 
 def test_neo4j_gets_one_row_per_node_in_batches_of_batch_size():
@@ -314,3 +315,32 @@ def test_paper_pieces_after_the_first_append_authors():
         a for q, rows in papers for r in rows if r["id"] == "paper:p0000" for a in r["authors"]
     ]
     assert authors == graph.nodes["paper:p0000"]["authors"]
+
+
+class _HoldingSession:
+    """Answers the checks of verify() as a server holding ``held[what]`` of each row."""
+
+    server, uri = neo4j_bolt.NEO4J, "bolt://test"
+
+    def __init__(self, held):
+        self.held = held
+
+    def read(self, query, params):
+        what = next(w for w in self.held if f":{w} " in query or f":{w}]" in query)
+        return [{"found": len(params["rows"]) * self.held[what]}]
+
+
+def test_verify_fails_when_the_server_lost_or_duplicated_rows(graph):
+    work = neo4j_bolt.statements(graph)
+    whole = {s.what: 1 for s in work}
+    summary = neo4j_bolt.PushSummary(uri="bolt://test")
+    assert neo4j_bolt.verify(_HoldingSession(whole), work, summary) == sum(
+        len(s.rows) for s in work
+    )
+    assert summary.verified == graph.number_of_nodes() + graph.number_of_edges()
+    lost = dict(whole, EVALUATES_ON=0, Benchmark=2)
+    with pytest.raises(ExportError) as err:
+        neo4j_bolt.verify(_HoldingSession(lost), work, summary)
+    assert "0 EVALUATES_ON relationships for the 1 sent" in str(err.value)
+    assert "2 Benchmark nodes for the 1 sent" in str(err.value)
+    assert err.value.exit_code == 5

@@ -1,4 +1,4 @@
-"""Pushing the graph to a real Bolt server (FalkorDB by default, Neo4j with NEO4J_URI)."""
+"""Pushing the graph to a real Neo4j server (started by the fixture, or NEO4J_URI)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from neo4j_helpers import REPO, server_counts, start_falkordb, stop_falkordb
+from neo4j.exceptions import ConstraintError
+from neo4j_helpers import REPO, server_counts
 
 from kg.errors import ExportError
 from kg.export import neo4j_bolt
@@ -162,12 +163,8 @@ def test_very_long_values_are_pushed(bolt, bolt_settings):
     summary = neo4j_bolt.push(graph, **bolt_settings)
     assert server_counts(bolt) == expected_counts(graph)
     (row,) = bolt.read("MATCH (p:Paper)-[:MENTIONS]->(e:Model) RETURN p.abstract AS a, e.name AS n")
-    if summary.server == neo4j_bolt.FALKORDB:  # its Bolt statements are limited to 4 KiB
-        assert summary.truncated >= 1
-        assert long_name.startswith(row["n"].rstrip("\u2026"))
-        assert abstract.startswith(row["a"].rstrip("\u2026"))
-    else:
-        assert (row["n"], row["a"]) == (long_name.strip(), abstract.strip())
+    assert summary.truncated == 0
+    assert (row["n"], row["a"]) == (long_name, abstract)  # whole, on Neo4j
 
 
 def test_batch_size_one_gives_the_same_graph(bolt, bolt_settings, gold_linked):
@@ -208,17 +205,16 @@ def test_every_cookbook_query_runs(bolt, bolt_settings, gold_linked):
 def test_constraints_exist_on_neo4j(bolt, bolt_settings, gold_linked):
     summary = neo4j_bolt.push(build_graph(gold_linked[:3]), **bolt_settings)
     assert summary.schema == "constraints"
-    rows = bolt.read("SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH 'kg_' RETURN name")
+    rows = bolt.read(
+        "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
+        "WHERE name STARTS WITH 'kg_' RETURN name, type, labelsOrTypes, properties"
+    )
     assert len(rows) == 8
-
-
-def test_falkordb_gets_indexes_instead_of_constraints(bolt, bolt_settings, gold_linked):
-    if bolt.server != neo4j_bolt.FALKORDB:
-        pytest.skip("FalkorDB only")
-    summary = neo4j_bolt.push(build_graph(gold_linked[:3]), **bolt_settings)
-    assert summary.schema == "indexes"
-    rows = bolt.read("CALL db.indexes() YIELD label, properties RETURN label, properties")
-    assert {r["label"] for r in rows if r["properties"] == ["id"]} >= {"Paper", "Entity", "Model"}
+    assert {r["labelsOrTypes"][0] for r in rows} >= {"Paper", "Entity", "Model", "Task"}
+    assert all(r["type"] == "UNIQUENESS" and r["properties"] == ["id"] for r in rows)
+    (row,) = bolt.read("MATCH (p:Paper) RETURN p.id AS id LIMIT 1")
+    with pytest.raises(ConstraintError, match="already exists"):  # the constraint holds
+        bolt.write("CREATE (:Paper {id: $id})", {"id": row["id"]})
 
 
 # --- errors -----------------------------------------------------------------------------
@@ -238,22 +234,12 @@ def test_bad_uri_and_missing_uri(monkeypatch, gold_linked):
         neo4j_bolt.push(graph, "http://x")
 
 
-def test_wrong_password_is_one_clear_error(tmp_path, bolt_settings, gold_linked):
+def test_wrong_password_is_one_clear_error(bolt_settings, gold_linked):
     graph = build_graph(gold_linked[:2])
-    if os.environ.get("NEO4J_URI"):
-        settings = dict(bolt_settings, user=bolt_settings["user"] or "neo4j", password="wrong-pw")
-        with pytest.raises(ExportError, match="rejected the login|refused the connection"):
-            neo4j_bolt.push(graph, **settings)
-        return
-    uri = start_falkordb(tmp_path / "auth", password="s3cret")
-    try:
-        with pytest.raises(ExportError, match="refused the connection") as err:
-            neo4j_bolt.push(graph, uri, user="falkordb", password="wrong")
-        assert "\n" not in str(err.value)
-        summary = neo4j_bolt.push(graph, uri, user="falkordb", password="s3cret")
-        assert summary.nodes_created == graph.number_of_nodes()
-    finally:
-        stop_falkordb(tmp_path / "auth")
+    settings = dict(bolt_settings, user=bolt_settings["user"] or "neo4j", password="wrong-pw")
+    with pytest.raises(ExportError, match="rejected the login of user 'neo4j'") as err:
+        neo4j_bolt.push(graph, **settings)
+    assert "\n" not in str(err.value)
 
 
 @pytest.mark.neo4j_only
