@@ -31,12 +31,14 @@ from pathlib import Path
 import networkx as nx
 
 from kg import __version__
+from kg.engine.local import export_graph
 from kg.errors import KgError
-from kg.export import ExportOptions, write_all
+from kg.export import ExportOptions
 from kg.fsutil import ensure_writable_dir, write_text
-from kg.graph import add_extraction
+from kg.graph import add_extraction, attach_texts
 from kg.io.common import KnownPapers
 from kg.link import Linker
+from kg.paper_texts import PaperTexts
 from kg.records import Extraction, Paper, SkipReport
 
 log = logging.getLogger("kg.build")
@@ -266,8 +268,8 @@ def _load_previous(out_dir: Path, linker: Linker, graph, summary: BuildSummary, 
     for ex in read_extractions(out_dir / EXTRACTIONS_FILE):
         ex = linker.link(ex)
         known.add(ex.paper)
-        add_extraction(graph, ex)
         write_line(ex)
+        add_extraction(graph, ex, compact=True)
         summary.papers_kept += 1
         _count(summary, ex)
     return known
@@ -302,23 +304,26 @@ def build(
     linker = Linker()
     graph = nx.MultiDiGraph()
     staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
+    texts = PaperTexts(staging / EXTRACTIONS_FILE)  # abstracts stay on disk, not in the graph
+    attach_texts(graph, texts)
     try:
-        with open(staging / EXTRACTIONS_FILE, "w", encoding="utf-8", newline="\n") as f:
+        with open(texts.path, "wb") as f:
 
             def write_line(ex: Extraction) -> None:
-                f.write(json.dumps(ex.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+                line = json.dumps(ex.to_dict(), ensure_ascii=False, sort_keys=True)
+                texts.write(f, line, ex.paper.id)
 
             known = None
             if options.update:
                 known = _load_previous(out_dir, linker, graph, summary, write_line)
             for ex in extract_linked(inputs, options, report, linker, known, nlp):
-                add_extraction(graph, ex)
                 write_line(ex)
+                add_extraction(graph, ex, compact=True)
                 summary.papers_read += 1
                 _count(summary, ex)
         if summary.papers_read + summary.papers_kept == 0:
             raise KgError("no papers could be read from the inputs; nothing was written")
-        write_all(graph, staging, options.export)
+        export_graph(graph, staging, options.export, options.workers)
         manifest = {
             "kg_version": __version__,
             "fingerprint": data_fingerprint(),
@@ -327,6 +332,7 @@ def build(
         write_text(staging / MANIFEST_FILE, json.dumps(manifest, indent=1) + "\n")
         summary.files = _publish(staging, out_dir)
     finally:
+        texts.close()
         shutil.rmtree(staging, ignore_errors=True)
     summary.skipped = list(report.skipped)
     summary.duplicates = report.duplicates

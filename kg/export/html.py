@@ -52,6 +52,7 @@ from kg.export.html_json import script_json as script_json  # re-exported
 from kg.export.html_layout import layout
 from kg.export.html_select import Selection, select
 from kg.fsutil import atomic_writer
+from kg.graph import node_data
 from kg.records import MENTIONS
 
 FILENAME = "graph.html"
@@ -264,7 +265,7 @@ def build_network(graph: nx.MultiDiGraph, selection: Selection, style: dict | No
     net = Network(height="100%", width="100%", directed=True)
 
     def node_info(node_id: str) -> dict:
-        return _node_details(graph.nodes[node_id], node_id, selection.degree[node_id])
+        return _node_details(node_data(graph, node_id), node_id, selection.degree[node_id])
 
     for node_id in selection.nodes:
         net.add_node(node_id, **_node_options(node_info(node_id), positions[node_id], nstyles))
