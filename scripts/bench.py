@@ -191,7 +191,7 @@ def bench_pipeline(texts: list[str], warmup: list[str], repeats: int) -> dict:
             if what == "tokenizer":
                 from kg.nlp import paper_text
 
-                for _ in blank.pipe((paper_text(p.title, p.abstract) for p in papers)):
+                for _ in blank.pipe(paper_text(p.title, p.abstract) for p in papers):
                     pass
             else:
                 _run_pipeline(nlp, papers, timings)
@@ -229,7 +229,8 @@ def bench_link_cache(texts: list[str], repeats: int) -> tuple[float, float, bool
             t0 = time.process_time()
             ids[size] = [[x.id for x in linker.link(e).entities] for e in exs]
             times[size].append(time.process_time() - t0)
-    return statistics.median(times[0]), statistics.median(times[1_000_000]), ids[0] == ids[1_000_000]
+    same = ids[0] == ids[1_000_000]
+    return statistics.median(times[0]), statistics.median(times[1_000_000]), same
 
 
 # --------------------------------------------------------------------------- processes
@@ -442,8 +443,7 @@ def main() -> None:
                 for w in order:
                     runs[w].append(kg_build(corpora[n], tmp / f"w{w}", workers=w))
             med = {
-                w: {k: statistics.median(r[k] for r in rs) for k in rs[0]}
-                for w, rs in runs.items()
+                w: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for w, rs in runs.items()
             }
             ratio = med[1]["wall"] / med[2]["wall"]
             pairs = ", ".join(
