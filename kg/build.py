@@ -59,6 +59,12 @@ class BuildOptions:
     update: bool = False
     progress: bool = False
     export: ExportOptions = field(default_factory=ExportOptions)
+    #: ``local`` (processes on this machine) or ``dask`` (a Dask cluster; see kg.engine.dask)
+    engine: str = "local"
+    scheduler: str | None = None  #: dask: address of a running scheduler (tcp://HOST:PORT)
+    scheduler_file: str | None = None  #: dask: a scheduler file written by dask-scheduler
+    partition_size: int = 5000  #: dask: papers per task
+    sample_nodes: int = 2000  #: dask: entities in graph.json/.graphml/.ttl/.html
 
 
 @dataclass
@@ -120,7 +126,7 @@ def _counts(counter: Counter) -> str:
 
 def _short(path: Path) -> str:
     parent = path.parent.name
-    return f"{parent}/" if parent == "neo4j" else path.name
+    return f"{parent}/" if parent == "neo4j" or path.name.startswith("part-") else path.name
 
 
 # --------------------------------------------------------------------------- extraction
@@ -297,6 +303,8 @@ def build(
     and the new ones added.
     """
     options = options or BuildOptions()
+    if options.engine != "local":
+        return _other_engine(inputs, out_dir, options, nlp)
     start = time.perf_counter()
     out_dir = ensure_writable_dir(out_dir)
     summary = BuildSummary()
@@ -340,6 +348,19 @@ def build(
     summary.edges = graph.number_of_edges()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+ENGINES = ("local", "dask")
+
+
+def _other_engine(inputs, out_dir, options: BuildOptions, nlp) -> BuildSummary:
+    if options.engine != "dask":
+        from kg.errors import choices_message
+
+        raise KgError(choices_message("engine", options.engine, ENGINES))
+    from kg.engine import dask as dask_engine
+
+    return dask_engine.build(list(inputs), out_dir, options)
 
 
 def _publish(staging: Path, out_dir: Path) -> list[Path]:

@@ -136,42 +136,55 @@ def add_extraction(graph: nx.MultiDiGraph, ex: Extraction, compact: bool = False
         authors=list(paper.authors),
         source=paper.source,
     )
-    by_name = {}
     for ent in ex.entities:
         if not ent.id:
             raise ValueError(f"entity {ent.name!r} of paper {paper.id} has no id: link it first")
-        by_name[ent.name] = ent.id
-        if ent.id in graph:
-            data = graph.nodes[ent.id]
-            new_aliases = [a for a in ent.aliases if a not in data["aliases"]]
-            if new_aliases:
-                data["aliases"] = sorted(set(data["aliases"]).union(new_aliases))
-            _insort_unique(data["papers"], paper.id)
-            if ent.introduced:
-                _insort_unique(data["introduced_by"], paper.id)
-        else:
-            graph.add_node(
-                ent.id,
-                kind=ent.type.label,
-                type=ent.type.value,
-                label=ent.name,
-                name=ent.name,
-                aliases=sorted(set(ent.aliases) | {ent.name}),
-                papers=[paper.id],
-                introduced_by=[paper.id] if ent.introduced else [],
-            )
+        merge_entity(graph, ent, paper.id)
         if compact:
             _set_mentions(graph, pnode, ent.id, len(ent.mentions))
         elif graph.has_edge(pnode, ent.id, MENTIONS):
             graph.edges[pnode, ent.id, MENTIONS]["count"] = len(ent.mentions)
         else:
             graph.add_edge(pnode, ent.id, key=MENTIONS, type=MENTIONS, count=len(ent.mentions))
+    for head, tail, etype, claim in paper_claims(ex):
+        merge_claim(graph, head, tail, etype, claim)
 
+
+def merge_entity(graph: nx.MultiDiGraph, ent, paper_id: str) -> None:
+    """Merge one linked entity of paper ``paper_id`` into its node (created at
+    its first paper: name and type; aliases, papers and introduced_by grow)."""
+    if ent.id in graph:
+        data = graph.nodes[ent.id]
+        new_aliases = [a for a in ent.aliases if a not in data["aliases"]]
+        if new_aliases:
+            data["aliases"] = sorted(set(data["aliases"]).union(new_aliases))
+        _insort_unique(data["papers"], paper_id)
+        if ent.introduced:
+            _insort_unique(data["introduced_by"], paper_id)
+    else:
+        graph.add_node(
+            ent.id,
+            kind=ent.type.label,
+            type=ent.type.value,
+            label=ent.name,
+            name=ent.name,
+            aliases=sorted(set(ent.aliases) | {ent.name}),
+            papers=[paper_id],
+            introduced_by=[paper_id] if ent.introduced else [],
+        )
+
+
+def paper_claims(ex: Extraction):
+    """``(head node, tail node, edge type, claim)`` of each relation of a linked
+    extraction, in order; relations to an entity the extraction dropped are left out."""
+    paper = ex.paper
+    pnode = paper_node_id(paper.id)
+    by_name = {ent.name: ent.id for ent in ex.entities}
     for rel in ex.relations:
         head = pnode if rel.head == PAPER_HEAD else by_name.get(rel.head)
         tail = by_name.get(rel.tail)
         if head is None or tail is None:
-            continue  # relation to an entity the extraction dropped
+            continue
         claim = {
             "paper": paper.id,
             "evidence": rel.evidence,
@@ -180,7 +193,7 @@ def add_extraction(graph: nx.MultiDiGraph, ex: Extraction, compact: bool = False
             "value": rel.value,
             "metric": rel.metric,
         }
-        _merge_edge(graph, head, tail, rel.type.value, claim, paper.id)
+        yield head, tail, rel.type.value, claim
 
 
 def _insort_unique(items: list, value) -> None:
@@ -220,7 +233,10 @@ def _own_keydict(graph, head, tail) -> None:
         graph._succ[head][tail] = graph._pred[tail][head] = dict(keydict)
 
 
-def _merge_edge(graph, head, tail, etype, claim, paper_id):
+def merge_claim(graph: nx.MultiDiGraph, head, tail, etype: str, claim: dict) -> None:
+    """Merge one paper's claim into the edge head -> tail of ``etype`` (one claim
+    per paper, its latest; claims sorted by paper; support and confidence kept)."""
+    paper_id = claim["paper"]
     if graph.has_edge(head, tail, key=etype):
         data = graph.edges[head, tail, etype]
         claims = data["claims"]  # sorted by paper; one claim per paper (the latest)
