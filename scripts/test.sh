@@ -22,9 +22,9 @@ if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv"
   "$PY" -m venv .venv
 fi
-echo "== installing kg[test] into .venv"
+echo "== installing kg[test,dask] into .venv"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -e '.[test,dask]'
 
 echo "== ruff"
 .venv/bin/ruff check .

@@ -226,6 +226,8 @@ def connect(options):
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                # no dashboard; its HTTP routes (health) on a free port of 127.0.0.1
+                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR,
             )
             client = Client(cluster)
