@@ -39,6 +39,7 @@ import logging
 import os
 import zlib
 from collections import Counter
+from concurrent.futures import CancelledError
 from dataclasses import replace
 from pathlib import Path
 
@@ -52,8 +53,6 @@ from kg.records import Paper
 log = logging.getLogger("kg.engine.dask")
 
 EXTRACTIONS_DIR = "extractions"
-#: Entities drawn into the sample outputs by default.
-SAMPLE_NODES = 2000
 #: Environment variable naming a file: the first extract task that finds it
 #: missing creates it and kills its worker process (tests of worker loss).
 KILL_ONCE_ENV = "KG_DASK_KILL_WORKER_ONCE"
@@ -120,8 +119,9 @@ def join_task(index: int, result: dict, ids: list[str], stage: str, base_iri: st
             summary["entities"].update(e.type.value for e in ex.entities)
             summary["relations"].update(r.type.value for r in ex.relations)
             where = (index, pos)
-            for ent in ex.entities:
-                rows.append((ent.id, ("entity", where, ex.paper.id, replace(ent, mentions=()))))
+            for j, ent in enumerate(ex.entities):
+                row = ("entity", (*where, j), ex.paper.id, replace(ent, mentions=()))
+                rows.append((ent.id, row))
             for i, (head, tail, etype, claim) in enumerate(paper_claims(ex)):
                 if not head.startswith("paper:"):
                     rows.append((head, ("claim", (*where, i), tail, etype, claim)))
@@ -132,9 +132,8 @@ def join_task(index: int, result: dict, ids: list[str], stage: str, base_iri: st
         if not node.startswith("paper:"):
             graph.nodes[node].clear()
             stub(graph, node)
-    files = write_part(graph, papers, stage_dir, f"p{index:05d}", base_iri)
+    write_part(graph, papers, stage_dir, f"p{index:05d}", base_iri)
     summary["edges"] = graph.number_of_edges()
-    summary["files"] = [str(p) for p in files] + [str(path)]
     return {"summary": summary, "rows": rows}
 
 
@@ -268,15 +267,25 @@ def build(inputs, out_dir, options):
     except KgError:
         raise
     except Exception as exc:
-        if type(exc).__module__.split(".")[0] not in ("distributed", "dask", "tornado"):
+        if not _from_dask(exc):
             raise
-        raise KgError(f"the Dask build failed, nothing was published: {exc}") from exc
+        name = type(exc).__name__
+        raise KgError(f"the Dask build failed ({name}: {exc}); nothing was published") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     summary.skipped = list(report.skipped)
     summary.duplicates = report.duplicates
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _from_dask(exc: BaseException) -> bool:
+    """Whether ``exc`` is Dask's (a lost worker, a cancelled task, a dropped connection)."""
+    package = type(exc).__module__.split(".")[0]
+    return isinstance(exc, CancelledError | TimeoutError) or package in _DASK_PACKAGES
+
+
+_DASK_PACKAGES = ("distributed", "dask", "tornado")
 
 
 def _write_partition(papers: list[Paper], path: Path) -> str:
@@ -317,9 +326,7 @@ def _run(client, inputs, staging: Path, options, report, summary) -> None:
 
     for index, chunk in enumerate(_chunks(papers, options.partition_size)):
         path = _write_partition(chunk, staging / ".inputs" / f"part-{index:05d}.jsonl")
-        ext = client.submit(
-            extract_task, path, options.spacy_model, options.batch_size, pure=False, retries=1
-        )
+        ext = client.submit(extract_task, path, options.spacy_model, options.batch_size, pure=False)
         pending.append((index, ext, client.submit(signatures_of, ext, pure=False)))
         while len(pending) > in_flight:
             link_next()

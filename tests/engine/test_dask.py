@@ -196,3 +196,25 @@ def test_unreachable_scheduler_is_one_line(tmp_path, example_path):
     with pytest.raises(KgError, match="cannot reach the Dask scheduler"):
         build([example_path], tmp_path / "d", options)
     assert not list(tmp_path.glob("d/.kg-build-*"))
+
+
+def test_local_cluster_listens_on_loopback_only():
+    from kg.engine.dask import connect
+
+    with connect(BuildOptions(engine="dask", workers=1)) as client:
+        info = client.scheduler_info()
+        addresses = [info["address"], *info["workers"]]
+        assert addresses and all(a.startswith("tcp://127.0.0.1:") for a in addresses)
+        assert "bokeh" not in str(info.get("services"))
+
+
+def test_cli_build_with_a_running_scheduler(tmp_path, example_path, cluster, capsys):
+    from kg.cli import main
+
+    out = tmp_path / "d"
+    argv = ["build", str(example_path), "--out", str(out), "--engine", "dask"]
+    argv += ["--scheduler", cluster.scheduler_address, "--partition-size", "3", "--no-progress"]
+    assert main(argv) == 0
+    assert "papers read: 6" in capsys.readouterr().out
+    assert json.loads((out / "manifest.json").read_text())["engine"] == "dask"
+    assert len(list((out / "extractions").glob("part-*.jsonl"))) == 2
