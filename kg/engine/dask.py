@@ -263,6 +263,8 @@ def build(inputs, out_dir, options):
         with connect(options) as client:
             _run(client, inputs, staging, options, report, summary)
         shutil.rmtree(staging / ".inputs", ignore_errors=True)
+        for leftover in staging.rglob(".*.tmp"):  # of a task attempt killed mid-write
+            leftover.unlink()
         summary.files = _publish(staging, out_dir)
     except KgError:
         raise
