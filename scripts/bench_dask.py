@@ -47,6 +47,7 @@ def main() -> None:
     ap.add_argument("--scirex", type=Path, default=bench.DEFAULT_SCIREX)
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--partition-size", type=int, default=2500)
+    ap.add_argument("--engines", default="local,dask", help="engines to run, comma-separated")
     args = ap.parse_args()
     if not args.scirex.exists():
         raise SystemExit(f"{args.scirex} not found; pass --scirex PATH")
@@ -61,7 +62,8 @@ def main() -> None:
         tmp = Path(tmp)
         for i, n in enumerate(int(s) for s in args.sizes.split(",") if s):
             corpus = bench.synthetic_corpus(sentences, n, tmp / f"synth-{n}.jsonl")
-            order = ["local", "dask"] if i % 2 == 0 else ["dask", "local"]
+            engines = [e for e in args.engines.split(",") if e]
+            order = engines if i % 2 == 0 else engines[::-1]
             for engine in order:
                 out = tmp / f"{engine}-{n}"
                 r = run(corpus, out, engine, args.partition_size)

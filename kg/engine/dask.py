@@ -53,6 +53,8 @@ from kg.records import Paper
 log = logging.getLogger("kg.engine.dask")
 
 EXTRACTIONS_DIR = "extractions"
+#: Longest ``papers``/``introduced_by``/``claims`` list of a node or edge in the sample.
+SAMPLE_LIST_MAX = 100
 #: Environment variable naming a file: the first extract task that finds it
 #: missing creates it and kills its worker process (tests of worker loss).
 KILL_ONCE_ENV = "KG_DASK_KILL_WORKER_ONCE"
@@ -177,18 +179,25 @@ def part_summary(graph: nx.MultiDiGraph, k: int) -> dict:
     return {"nodes": len(owned), "edges": graph.number_of_edges(), "top": top}
 
 
-def sample_part(graph: nx.MultiDiGraph, chosen: set) -> list:
-    """The chosen nodes this part owns (with data) and their edges to chosen nodes."""
+def sample_part(graph: nx.MultiDiGraph, chosen: set, cap: int = SAMPLE_LIST_MAX) -> list:
+    """The chosen nodes this part owns and their edges to chosen nodes, each list
+    (``papers``, ``introduced_by``, ``claims``) cut to its first ``cap`` items so
+    the sample stays the same size however large the corpus (``paper_count`` and
+    ``support`` keep the whole counts)."""
     out = []
     for node in sorted(chosen):
         if node in graph and "papers" in graph.nodes[node]:
+            data = dict(graph.nodes[node])
+            data["paper_count"] = len(data["papers"])
+            data["papers"] = data["papers"][:cap]
+            data["introduced_by"] = data["introduced_by"][:cap]
             edges = [
-                (v, k, d)
+                (v, k, {**d, "claims": d["claims"][:cap]})
                 for v, keydict in graph.succ[node].items()
                 if v in chosen
                 for k, d in keydict.items()
             ]
-            out.append((node, dict(graph.nodes[node]), edges))
+            out.append((node, data, edges))
     return out
 
 
@@ -373,7 +382,9 @@ def _write_driver_files(staging: Path, options, pieces, summary, n_parts: int, k
     sample = nx.MultiDiGraph()
     note = (
         f"sample: the {k} entities in the most papers (ties by id) and the relations "
-        f"among them; the whole graph is in tables/, rdf/, neo4j/ and extractions/"
+        f"among them, lists of papers and claims cut to their first {SAMPLE_LIST_MAX} "
+        f"(paper_count and support are whole); the whole graph is in tables/, rdf/, "
+        f"neo4j/ and extractions/"
     )
     sample.graph["sample"] = note
     for node, data, _ in pieces:

@@ -218,3 +218,20 @@ def test_cli_build_with_a_running_scheduler(tmp_path, example_path, cluster, cap
     assert "papers read: 6" in capsys.readouterr().out
     assert json.loads((out / "manifest.json").read_text())["engine"] == "dask"
     assert len(list((out / "extractions").glob("part-*.jsonl"))) == 2
+
+
+def test_sample_lists_are_capped_and_counts_stay_whole(example_build):
+    from kg.build import read_extractions
+    from kg.engine.dask import sample_part
+    from kg.graph import build_graph
+
+    out, _ = example_build
+    graph = build_graph(read_extractions(out / "extractions.jsonl"))
+    entities = [n for n, d in graph.nodes(data=True) if d["kind"] != "Paper"]
+    busiest = max(entities, key=lambda n: len(graph.nodes[n]["papers"]))
+    assert len(graph.nodes[busiest]["papers"]) > 1
+    pieces = sample_part(graph, set(entities), cap=1)
+    data = dict((n, d) for n, d, _ in pieces)[busiest]
+    assert data["papers"] == graph.nodes[busiest]["papers"][:1]
+    assert data["paper_count"] == len(graph.nodes[busiest]["papers"])
+    assert all(len(d["claims"]) <= 1 for _, _, edges in pieces for _, _, d in edges)
