@@ -32,12 +32,14 @@ from pathlib import Path
 import networkx as nx
 
 from kg import __version__
+from kg.engine.local import export_graph
 from kg.errors import InputError, KgError, OutputError
-from kg.export import ExportOptions, write_all
+from kg.export import ExportOptions
 from kg.fsutil import ensure_writable_dir, write_text
-from kg.graph import add_extraction
+from kg.graph import add_extraction, attach_texts
 from kg.io.common import KnownPapers
 from kg.link import Linker
+from kg.paper_texts import PaperTexts
 from kg.publish import BUILD_PREFIX, current_build, lock_output, publish, remove_stale_builds
 from kg.records import Extraction, Paper, SkipReport
 
@@ -62,6 +64,12 @@ class BuildOptions:
     update: bool = False
     progress: bool = False
     export: ExportOptions = field(default_factory=ExportOptions)
+    #: ``local`` (processes on this machine) or ``dask`` (a Dask cluster; see kg.engine.dask)
+    engine: str = "local"
+    scheduler: str | None = None  #: dask: address of a running scheduler (tcp://HOST:PORT)
+    scheduler_file: str | None = None  #: dask: a scheduler file written by dask-scheduler
+    partition_size: int = 5000  #: dask: papers per task
+    sample_nodes: int = 2000  #: dask: entities in graph.json/.graphml/.ttl/.html
 
 
 @dataclass
@@ -123,7 +131,7 @@ def _counts(counter: Counter) -> str:
 
 def _short(path: Path) -> str:
     parent = path.parent.name
-    return f"{parent}/" if parent == "neo4j" else path.name
+    return f"{parent}/" if parent == "neo4j" or path.name.startswith("part-") else path.name
 
 
 # --------------------------------------------------------------------------- extraction
@@ -300,8 +308,8 @@ def _load_previous(out_dir: Path, linker: Linker, graph, summary: BuildSummary, 
     for ex in read_extractions(base / EXTRACTIONS_FILE):
         ex = linker.link(ex)
         known.add(ex.paper)
-        add_extraction(graph, ex)
         write_line(ex)
+        add_extraction(graph, ex, compact=True)
         summary.papers_kept += 1
         _count(summary, ex)
     return known
@@ -335,6 +343,8 @@ def build(
     read-only folder) raises :class:`~kg.errors.OutputError`.
     """
     options = options or BuildOptions()
+    if options.engine != "local":
+        return _other_engine(inputs, out_dir, options, nlp)
     start = time.perf_counter()
     out_dir = ensure_writable_dir(out_dir)
     with lock_output(out_dir):
@@ -358,25 +368,28 @@ def _build_locked(inputs, out_dir: Path, options: BuildOptions, nlp, start: floa
     linker = Linker()
     graph = nx.MultiDiGraph()
     staging = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=out_dir))
+    texts = PaperTexts(staging / EXTRACTIONS_FILE)  # abstracts stay on disk, not in the graph
+    attach_texts(graph, texts)
     published = False
     try:
         os.chmod(staging, 0o755)
-        with open(staging / EXTRACTIONS_FILE, "w", encoding="utf-8", newline="\n") as f:
+        with open(texts.path, "wb") as f:
 
             def write_line(ex: Extraction) -> None:
-                f.write(json.dumps(ex.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+                line = json.dumps(ex.to_dict(), ensure_ascii=False, sort_keys=True)
+                texts.write(f, line, ex.paper.id)
 
             known = None
             if options.update:
                 known = _load_previous(out_dir, linker, graph, summary, write_line)
             for ex in extract_linked(inputs, options, report, linker, known, nlp):
-                add_extraction(graph, ex)
                 write_line(ex)
+                add_extraction(graph, ex, compact=True)
                 summary.papers_read += 1
                 _count(summary, ex)
         if summary.papers_read + summary.papers_kept == 0:
             raise KgError("no papers could be read from the inputs; nothing was written")
-        write_all(graph, staging, options.export)
+        export_graph(graph, staging, options.export, options.workers)
         manifest = {
             "kg_version": __version__,
             "fingerprint": data_fingerprint(),
@@ -386,6 +399,7 @@ def _build_locked(inputs, out_dir: Path, options: BuildOptions, nlp, start: floa
         summary.files = publish(staging, out_dir)
         published = True
     finally:
+        texts.close()
         if not published:
             shutil.rmtree(staging, ignore_errors=True)
     summary.skipped = list(report.skipped)
@@ -394,6 +408,19 @@ def _build_locked(inputs, out_dir: Path, options: BuildOptions, nlp, start: floa
     summary.edges = graph.number_of_edges()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+ENGINES = ("local", "dask")
+
+
+def _other_engine(inputs, out_dir, options: BuildOptions, nlp) -> BuildSummary:
+    if options.engine != "dask":
+        from kg.errors import choices_message
+
+        raise KgError(choices_message("engine", options.engine, ENGINES))
+    from kg.engine import dask as dask_engine
+
+    return dask_engine.build(list(inputs), out_dir, options)
 
 
 def load_graph(build_dir: str | Path) -> nx.MultiDiGraph:

@@ -171,6 +171,30 @@ def _add_neo4j_options(p: argparse.ArgumentParser, required: bool) -> None:
     )
 
 
+def _add_engine_options(p) -> None:
+    g = p.add_argument_group("engine (see README: Running on a cluster)")
+    g.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: processes on this machine; dask: a Dask cluster (pip install 'kg[dask]'), "
+        "partitioned outputs",
+    )
+    g.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="dask: a running scheduler (default: a local cluster of --workers processes)",
+    )
+    g.add_argument("--scheduler-file", metavar="FILE", help="dask: a scheduler file")
+    g.add_argument(
+        "--partition-size",
+        type=_positive_int,
+        default=5000,
+        metavar="N",
+        help="dask: papers per task (default: 5000)",
+    )
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -208,10 +232,20 @@ def cmd_build(args) -> int:
 
     if _neo4j_wanted(args):
         _neo4j_settings(args)  # a malformed URI is refused before the build, not after
-    options = _build_options(args, update=args.update, export=_export_options(args))
+    options = _build_options(
+        args,
+        update=args.update,
+        export=_export_options(args),
+        engine=args.engine,
+        scheduler=args.scheduler,
+        scheduler_file=args.scheduler_file,
+        partition_size=args.partition_size,
+    )
+    if options.engine == "dask" and args.neo4j_uri:
+        raise KgError("--engine dask writes neo4j/import.sh for neo4j-admin; it does not push")
     summary = build(args.inputs, args.out, options)
     print(summary.format_text())
-    if _neo4j_wanted(args):
+    if _neo4j_wanted(args) and options.engine == "local":
         from kg.build import load_graph
 
         _push(load_graph(args.out), args)
@@ -440,6 +474,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_rdf_options(p)
     _add_html_options(p)
     _add_neo4j_options(p, required=False)
+    _add_engine_options(p)
 
     p = add("extract", "write the per-paper extractions (JSON lines) only", cmd_extract)
     _add_input_options(p)

@@ -150,11 +150,28 @@ class Linker:
     name, or a specific alias, has the same key get the same id. The registry
     only grows, so feeding the same extractions in the same order always gives
     the same ids, and an incremental build equals a full rebuild.
+
+    The link key of each surface form is cached (the same names recur in
+    paper after paper; normalising them is most of the cost of linking); the
+    cache is emptied when it holds ``cache_size`` names, and ``cache_size=0``
+    turns it off. Ids never depend on it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cache_size: int = 1_000_000) -> None:
         self._ids: dict[tuple[EntityType, str], str] = {}
         self._taken: set[str] = set()
+        self._keys: dict[str, str] = {}
+        self._cache_size = cache_size
+
+    def _key(self, text: str) -> str:
+        key = self._keys.get(text)
+        if key is None:
+            key = link_key(text)
+            if self._cache_size:
+                if len(self._keys) >= self._cache_size:
+                    self._keys.clear()
+                self._keys[text] = key
+        return key
 
     def _mint(self, etype: EntityType, name: str) -> str:
         base = entity_id(etype, name)
@@ -166,7 +183,11 @@ class Linker:
 
     def id_for(self, etype: EntityType, name: str, aliases: Iterable[str] = ()) -> str:
         """Return (and remember) the node id for an entity."""
-        keys = [link_key(name)] + [link_key(a) for a in aliases if _is_linkable_alias(a)]
+        keys = [self._key(name)]
+        for alias in aliases:
+            key = self._key(alias)
+            if len(key) >= 5 or " " in alias.strip():  # _is_linkable_alias, with the cached key
+                keys.append(key)
         keys = [k for k in keys if k]
         found = next((self._ids[(etype, k)] for k in keys if (etype, k) in self._ids), None)
         node_id = found or self._mint(etype, name)

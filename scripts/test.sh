@@ -23,13 +23,13 @@ if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv"
   "$PY" -m venv .venv
 fi
-echo "== installing kg[test] into .venv"
+echo "== installing kg[test,dask] into .venv"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 # the distribution was called "kg" before it became "kg-papers": drop an old editable install
 if .venv/bin/python -m pip show kg 2>/dev/null | grep -q "^Location: $PWD"; then
   .venv/bin/python -m pip uninstall -q -y kg
 fi
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -e '.[test,dask]'
 
 # JavaScript readers the interoperability tests open the exports with (graphology, cytoscape),
 # pinned in tests/js/package-lock.json; reinstalled only when the lock file changed.

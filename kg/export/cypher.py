@@ -42,6 +42,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from kg.errors import ExportError
+from kg.graph import node_data
 from kg.records import MENTIONS, EntityType, RelationType
 
 PAPER_LABEL = "Paper"
@@ -202,12 +203,11 @@ def iter_nodes(
     ``Model``...). Properties are made one node at a time, so the caller can
     write each row before the next is built.
     """
-    nodes = graph.nodes
     for last, ids in _nodes_by_label(graph).items():
         if label is not None and last != label:
             continue
         for node in ids:
-            data = nodes[node]
+            data = node_data(graph, node)
             yield node_labels(data, str(node)), node_properties(str(node), data)
 
 

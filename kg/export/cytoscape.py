@@ -26,6 +26,7 @@ import networkx as nx
 from kg.export.gexf import node_type
 from kg.export.nodelink import edge_id, sorted_edges
 from kg.fsutil import atomic_writer
+from kg.graph import node_data
 
 FILENAME = "graph.cyjs"
 
@@ -80,7 +81,7 @@ def _items(items, f) -> None:
 
 
 def _node(graph: nx.MultiDiGraph, n) -> dict:
-    data = graph.nodes[n]
+    data = node_data(graph, n)  # a paper's abstract is read back (kg.graph)
     name = data.get("label") or data.get("name") or n
     return {**data, "id": n, "value": n, "name": name, "type": node_type(data)}
 

@@ -27,6 +27,7 @@ from kg.export.graphml import key_types, typed_items
 from kg.export.nodelink import edge_id, sorted_edges
 from kg.export.xmlsafe import attr, attr_id, element_text
 from kg.fsutil import atomic_writer
+from kg.graph import node_data
 
 FILENAME = "graph.gexf"
 
@@ -75,11 +76,11 @@ def write(graph: nx.MultiDiGraph, out_dir: Path, options=None) -> list[Path]:
     node_colors = {k: _rgb(v["color"]) for k, v in style["nodes"].items()}
     edge_colors = {k: _rgb(v["color"]) for k, v in style["edges"].items()}
 
-    def node_data(n):  # "label" is the node's own label attribute, not a column
-        data = graph.nodes[n]
+    def columns(n):  # "label" is the node's own label attribute, not a column
+        data = node_data(graph, n)  # a paper's abstract is read back (kg.graph)
         return {**data, "label": None, "type": node_type(data)}
 
-    node_types = key_types(node_data(n) for n in graph.nodes)
+    node_types = key_types(columns(n) for n in graph.nodes)
     edge_types = key_types(d for _, _, d in graph.edges(data=True))
     node_ids = {k: k for k in sorted(node_types)}  # ids are the names: graphology keys by id
     edge_ids = {k: k for k in sorted(edge_types)}
@@ -97,7 +98,7 @@ def write(graph: nx.MultiDiGraph, out_dir: Path, options=None) -> list[Path]:
         f.write(_attributes("edge", edge_ids, edge_types))
         f.write("    <nodes>\n")
         for n in sorted(graph.nodes):
-            data = node_data(n)
+            data = columns(n)
             label = str(graph.nodes[n].get("label") or data.get("name") or n)
             color = node_colors.get(data["type"], node_colors["OTHER"])
             f.write(f"      <node id={attr_id(str(n))} label={attr(label)}>\n")

@@ -21,6 +21,7 @@ import networkx as nx
 from kg.export.nodelink import edge_id, sorted_edges
 from kg.export.xmlsafe import attr, attr_id, element_text
 from kg.fsutil import atomic_writer
+from kg.graph import node_data
 
 FILENAME = "graph.graphml"
 
@@ -74,7 +75,7 @@ def _data(data: dict, ids: dict[str, str], types: dict[str, str], indent: str) -
 
 def write(graph: nx.MultiDiGraph, out_dir: Path, options=None) -> list[Path]:
     """Write ``graph.graphml`` to ``out_dir``."""
-    node_types = key_types(graph.nodes[n] for n in graph.nodes)
+    node_types = key_types(node_data(graph, n) for n in graph.nodes)
     edge_types = key_types(d for _, _, d in graph.edges(data=True))
     node_ids = {k: f"n{i}" for i, k in enumerate(sorted(node_types))}
     edge_ids = {k: f"e{i}" for i, k in enumerate(sorted(edge_types))}
@@ -96,7 +97,7 @@ def write(graph: nx.MultiDiGraph, out_dir: Path, options=None) -> list[Path]:
         f.write('  <graph edgedefault="directed">\n')
         for n in sorted(graph.nodes):
             f.write(f"    <node id={attr_id(str(n))}>\n")
-            f.write(_data(graph.nodes[n], node_ids, node_types, "      "))
+            f.write(_data(node_data(graph, n), node_ids, node_types, "      "))
             f.write("    </node>\n")
         for u, v, k, d in sorted_edges(graph):
             f.write(

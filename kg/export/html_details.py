@@ -21,6 +21,7 @@ import re
 import networkx as nx
 
 from kg.export.html_json import LazySequence
+from kg.graph import node_data
 from kg.records import MENTIONS
 
 #: Longest abstract put into the page, in characters.
@@ -213,7 +214,7 @@ def shared_papers(a: list, b: list, limit: int) -> list:
 
 def node_details(graph: nx.MultiDiGraph, node_id: str, degree: int, lower_is_better=()) -> dict:
     """Panel details of a node: type, name, drawn degree, and per type its fields."""
-    data = graph.nodes[node_id]
+    data = node_data(graph, node_id)  # a paper's abstract is read back (kg.graph)
     ntype = data.get("type") or "OTHER"
     d = {"type": ntype, "name": _name(graph, node_id), "degree": degree}
     if ntype == "PAPER":

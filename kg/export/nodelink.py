@@ -27,6 +27,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.fsutil import atomic_writer
+from kg.graph import node_data
 
 FILENAME = "graph.json"
 
@@ -83,7 +84,7 @@ def write(graph: nx.MultiDiGraph, out_dir: Path, options=None) -> list[Path]:
         f.write(',\n "graph": ')
         f.write(_dump(graph.graph).replace("\n", "\n "))
         f.write(',\n "multigraph": true,\n "nodes": [')
-        _items(({**graph.nodes[n], "id": n} for n in sorted(graph.nodes)), f)
+        _items(({**node_data(graph, n), "id": n} for n in sorted(graph.nodes)), f)
         f.write("\n}\n")
     return [path]
 

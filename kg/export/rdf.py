@@ -76,7 +76,7 @@ from kg.export.iri import (
 )
 from kg.export.rdf_syntax import SECTIONS, WRITERS, Prefixes, Subject
 from kg.fsutil import atomic_writer
-from kg.graph import paper_node_id
+from kg.graph import node_data, paper_node_id
 from kg.vocab import EDGE_PREDICATES, KG, KG_NS, KIND_CLASSES, PREFIXES, standard_types
 
 #: RDF format name (``--rdf-format``) -> file name.
@@ -270,7 +270,7 @@ def iter_subjects(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> I
             if (cls == _PAPER) != papers:
                 continue
             s = iri(node)
-            pairs = _paper_pairs(data) if papers else _entity_pairs(cls, data)
+            pairs = _paper_pairs(node_data(graph, node)) if papers else _entity_pairs(cls, data)
             for v, key, edge in _out_edges(graph, node):
                 pairs.append((_edge_predicate(node, v, edge, key)[1], iri(v)))
             yield Subject(section, s, _sorted_pairs(pairs))
