@@ -355,11 +355,11 @@ ENOSPC_PROLOGUE = """
 import errno, os, sys
 import kg.build
 
-def full(graph, out_dir, options, names=None):
+def full(graph, out_dir, options, workers=1, names=None):
     path = os.path.join(out_dir, "graph.json")
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
 
-kg.build.write_all = full
+kg.build.export_graph = full
 from kg.cli import main
 sys.exit(main(sys.argv[1:]))
 """

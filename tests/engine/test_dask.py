@@ -164,7 +164,9 @@ def test_sample_outputs_say_what_they_hold(tmp_path, example_path, cluster):
     assert sample.number_of_nodes() == 5
     assert "5 entities in the most papers" in sample.graph["sample"]
     assert (tmp_path / "d" / "graph.html").stat().st_size > 0
-    assert not list(tmp_path.glob("d/.kg-build-*"))
+    # only the published build folder is left (kg.publish: no staging leftovers)
+    current = (tmp_path / "d" / ".kg-current").resolve()
+    assert list(tmp_path.glob("d/.kg-build-*")) == [current]
 
 
 def test_import_script_names_every_header_and_part(tmp_path, example_path, cluster):
@@ -195,7 +197,9 @@ def test_unreachable_scheduler_is_one_line(tmp_path, example_path):
     options = BuildOptions(engine="dask", scheduler="tcp://127.0.0.1:9")
     with pytest.raises(KgError, match="cannot reach the Dask scheduler"):
         build([example_path], tmp_path / "d", options)
-    assert not list(tmp_path.glob("d/.kg-build-*"))
+    # only the published build folder is left (kg.publish: no staging leftovers)
+    current = (tmp_path / "d" / ".kg-current").resolve()
+    assert list(tmp_path.glob("d/.kg-build-*")) == [current]
 
 
 def test_local_cluster_listens_on_loopback_only():

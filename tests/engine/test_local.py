@@ -21,9 +21,12 @@ OPTIONS = ExportOptions(rdf_formats=("turtle", "nt", "json-ld", "xml"))
 
 
 def _files(folder, skip=("extractions.jsonl", "manifest.json")):
+    """The outputs at a folder's documented paths (a build publishes them as links into
+    its ``.kg-build-*`` folder, kg.publish)."""
+    root = (folder / ".kg-current").resolve() if (folder / ".kg-current").exists() else folder
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
         if p.is_file() and p.name not in skip
     }
 
