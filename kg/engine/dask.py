@@ -54,7 +54,7 @@ log = logging.getLogger("kg.engine.dask")
 
 EXTRACTIONS_DIR = "extractions"
 #: Longest ``papers``/``introduced_by``/``claims`` list of a node or edge in the sample.
-SAMPLE_LIST_MAX = 100
+SAMPLE_LIST_MAX = 10
 #: Environment variable naming a file: the first extract task that finds it
 #: missing creates it and kills its worker process (tests of worker loss).
 KILL_ONCE_ENV = "KG_DASK_KILL_WORKER_ONCE"
