@@ -86,6 +86,7 @@ class BuildSummary:
     edges: int = 0
     seconds: float = 0.0
     files: list[Path] = field(default_factory=list)
+    out_dir: Path | None = None  #: the build folder ``files`` are in
 
     def to_dict(self) -> dict:
         return {
@@ -120,7 +121,8 @@ class BuildSummary:
         lines.append(f"relations (per paper): {rels}  " + _counts(self.relations_by_type))
         lines.append(f"graph: {self.nodes} nodes, {self.edges} edges")
         if self.files:
-            lines.append("wrote: " + ", ".join(sorted({_short(p) for p in self.files})))
+            names = {_short(p, self.out_dir) for p in self.files}
+            lines.append("wrote: " + ", ".join(sorted(names)))
         lines.append(f"seconds: {self.seconds:.2f}")
         return "\n".join(lines)
 
@@ -129,9 +131,15 @@ def _counts(counter: Counter) -> str:
     return " ".join(f"{k}={v}" for k, v in sorted(counter.items()))
 
 
-def _short(path: Path) -> str:
-    parent = path.parent.name
-    return f"{parent}/" if parent == "neo4j" or path.name.startswith("part-") else path.name
+def _short(path: Path, out_dir: Path | None = None) -> str:
+    """A file's name, or the top folder below ``out_dir`` it is in (``neo4j/``, ``tables/``)."""
+    try:
+        parts = path.relative_to(out_dir).parts if out_dir else (path.name,)
+    except ValueError:
+        parts = (path.name,)
+    if len(parts) == 1 and path.parent.name == "neo4j":
+        return "neo4j/"
+    return f"{parts[0]}/" if len(parts) > 1 else parts[0]
 
 
 # --------------------------------------------------------------------------- extraction
@@ -397,6 +405,7 @@ def _build_locked(inputs, out_dir: Path, options: BuildOptions, nlp, start: floa
         }
         write_text(staging / MANIFEST_FILE, json.dumps(manifest, indent=1) + "\n")
         summary.files = publish(staging, out_dir)
+        summary.out_dir = out_dir
         published = True
     finally:
         texts.close()

@@ -280,6 +280,7 @@ def build(inputs, out_dir, options):
                 leftover.unlink()
             staging.chmod(0o755)
             summary.files = publish(staging, out_dir)
+            summary.out_dir = out_dir
             published = True
         except KgError:
             raise

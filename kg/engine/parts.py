@@ -240,11 +240,11 @@ set -eu
 HERE="$(cd "$(dirname "$0")" && pwd)"
 DATABASE="${{1:-neo4j}}"
 PATH="${{NEO4J_HOME:+$NEO4J_HOME/bin:}}$PATH"
-neo4j-admin database import full --overwrite-destination=true \\
+# the database comes right after "full": --nodes/--relationships take any number of files
+neo4j-admin database import full "$DATABASE" --overwrite-destination=true \\
   --array-delimiter="{ARRAY_DELIMITER_ARG}" --multiline-fields=true \\
   {nodes} \\
-  {rels} \\
-  "$DATABASE"
+  {rels}
 """
 
 

@@ -83,3 +83,34 @@ def test_admin_import_equals_a_bolt_push(admin_imported, bolt, bolt_settings):
         assert len(years) == len(dated) and all(isinstance(r["y"], int) for r in years)
         empty = imported.read("MATCH (e:Entity) WHERE e.introducedBy = [] RETURN count(e) AS n")
         assert empty[0]["n"] > 0
+
+
+def test_dask_parts_load_with_neo4j_admin_into_the_counts_of_a_local_build(tmp_path, example_path):
+    """The partitioned CSVs of --engine dask (header files + parts, import.sh naming all of
+    them) make the same database as the local build's graph, label by label, type by type."""
+    from kg.build import BuildOptions, build, load_graph
+
+    dist, local = tmp_path / "dask", tmp_path / "local"
+    build([example_path], dist, BuildOptions(engine="dask", workers=2, partition_size=2))
+    build([example_path], local, BuildOptions(workers=1))
+    graph = load_graph(local)
+    assert len(list((dist / "neo4j").glob("*-p0000*.csv"))) > 1  # really in parts
+    folder = tmp_path / "neo4j"
+    folder.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    done = neo4j_script("init", str(folder), env=env)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run(
+        ["sh", str(dist / "neo4j" / "import.sh"), "neo4j"],
+        capture_output=True,
+        text=True,
+        env=dict(env, NEO4J_HOME=str(folder)),
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    settings = start_neo4j(folder)
+    settings.pop("http")
+    try:
+        with neo4j_bolt.connect(**settings) as imported:
+            assert server_counts(imported) == expected_counts(graph)
+    finally:
+        stop_neo4j(folder)
