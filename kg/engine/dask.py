@@ -53,6 +53,8 @@ from kg.records import Paper
 log = logging.getLogger("kg.engine.dask")
 
 EXTRACTIONS_DIR = "extractions"
+#: Most edges a sample node keeps to other sample nodes (the most supported).
+SAMPLE_EDGES_MAX = 12
 #: Longest ``papers``/``introduced_by``/``claims`` list of a node or edge in the sample.
 SAMPLE_LIST_MAX = 10
 #: Environment variable naming a file: the first extract task that finds it
@@ -179,11 +181,17 @@ def part_summary(graph: nx.MultiDiGraph, k: int) -> dict:
     return {"nodes": len(owned), "edges": graph.number_of_edges(), "top": top}
 
 
-def sample_part(graph: nx.MultiDiGraph, chosen: set, cap: int = SAMPLE_LIST_MAX) -> list:
-    """The chosen nodes this part owns and their edges to chosen nodes, each list
-    (``papers``, ``introduced_by``, ``claims``) cut to its first ``cap`` items so
-    the sample stays the same size however large the corpus (``paper_count`` and
-    ``support`` keep the whole counts)."""
+def sample_part(
+    graph: nx.MultiDiGraph,
+    chosen: set,
+    cap: int = SAMPLE_LIST_MAX,
+    edge_cap: int = SAMPLE_EDGES_MAX,
+) -> list:
+    """The chosen nodes this part owns and their edges to chosen nodes (at most
+    ``edge_cap`` a node, the most supported first), each list (``papers``,
+    ``introduced_by``, ``claims``) cut to its first ``cap`` items, so the sample (and
+    the driver that gathers it) stays the same size however large the corpus
+    (``paper_count`` and ``support`` keep the whole counts)."""
     out = []
     for node in sorted(chosen):
         if node in graph and "papers" in graph.nodes[node]:
@@ -191,13 +199,18 @@ def sample_part(graph: nx.MultiDiGraph, chosen: set, cap: int = SAMPLE_LIST_MAX)
             data["paper_count"] = len(data["papers"])
             data["papers"] = data["papers"][:cap]
             data["introduced_by"] = data["introduced_by"][:cap]
-            edges = [
-                (v, k, {**d, "claims": d["claims"][:cap]})
-                for v, keydict in graph.succ[node].items()
-                if v in chosen
-                for k, d in keydict.items()
-            ]
-            out.append((node, data, edges))
+            edges = sorted(
+                (
+                    (v, k, d)
+                    for v, keydict in graph.succ[node].items()
+                    if v in chosen
+                    for k, d in keydict.items()
+                ),
+                key=lambda e: (-int(e[2].get("support") or 0), e[0], e[1]),
+            )[:edge_cap]
+            out.append(
+                (node, data, [(v, k, {**d, "claims": d["claims"][:cap]}) for v, k, d in edges])
+            )
     return out
 
 
@@ -390,7 +403,8 @@ def _write_driver_files(staging: Path, options, pieces, summary, n_parts: int, k
     sample = nx.MultiDiGraph()
     note = (
         f"sample: the {k} entities in the most papers (ties by id) and the relations "
-        f"among them, lists of papers and claims cut to their first {SAMPLE_LIST_MAX} "
+        f"among them (at most {SAMPLE_EDGES_MAX} a node, the most supported), lists of "
+        f"papers and claims cut to their first {SAMPLE_LIST_MAX} "
         f"(paper_count and support are whole); the whole graph is in tables/, rdf/, "
         f"neo4j/ and extractions/"
     )

@@ -237,3 +237,24 @@ def test_sample_lists_are_capped_and_counts_stay_whole(example_build):
     assert data["papers"] == graph.nodes[busiest]["papers"][:1]
     assert data["paper_count"] == len(graph.nodes[busiest]["papers"])
     assert all(len(d["claims"]) <= 1 for _, _, edges in pieces for _, _, d in edges)
+
+
+def test_sample_edges_are_capped_by_support():
+    """The driver's sample must not grow with the corpus: a hub keeps its most supported
+    edges only."""
+    import networkx as nx
+
+    from kg.engine.dask import SAMPLE_EDGES_MAX, sample_part
+
+    g = nx.MultiDiGraph()
+    g.add_node("model:hub", papers=["p"] * 50, introduced_by=[])
+    chosen = {"model:hub"}
+    for i in range(40):
+        g.add_node(f"dataset:d{i:02d}", papers=["p"], introduced_by=[])
+        chosen.add(f"dataset:d{i:02d}")
+        g.add_edge("model:hub", f"dataset:d{i:02d}", key="evaluates_on", support=i, claims=[1] * 30)
+    (piece,) = [p for p in sample_part(g, chosen) if p[0] == "model:hub"]
+    _, data, edges = piece
+    assert len(edges) == SAMPLE_EDGES_MAX
+    assert [v for v, _, _ in edges][:2] == ["dataset:d39", "dataset:d38"]
+    assert all(len(d["claims"]) <= 10 for _, _, d in edges) and data["paper_count"] == 50
