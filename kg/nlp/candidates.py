@@ -295,8 +295,11 @@ def capitalised_names(
     return out
 
 
-_SUCH_AS_RE = re.compile(
-    r"\b([A-Za-z]+)\s*,?\s+(?:such as|including|like|e\.g\.,?|namely)\s+"
+# "tasks such as A, B and C": the cue (a literal, found first: cheap), the cue noun right
+# before it, then the list after it.
+_SUCH_AS_CUE_RE = re.compile(r"\b(?:such as|including|like|e\.g\.,?|namely)\s+")
+_CUE_NOUN_BEFORE_RE = re.compile(r"\b([A-Za-z]+)\s*,?\s+$")
+_SUCH_AS_LIST_RE = re.compile(
     r"((?:[a-z][a-z-]*(?: [a-z][a-z-]*){0,3}(?:,? and |,? or |, )){1,7}"
     r"[a-z][a-z-]*(?: [a-z][a-z-]*){0,3}?)(?=[.;:,)]| (?:and|or|to|in|on|for|with|as|at|by|of|"
     r"show|shows|are|is|was|were|can|could|may|have|has|help|helps|improve|improves|remain|"
@@ -317,12 +320,16 @@ def such_as_lists(
     use and code completion" are tasks, "techniques including pruning and quantization"
     methods. Items of more than four words, or that are a stop term, are not taken."""
     out = []
-    for m in _SUCH_AS_RE.finditer(text, title_end):
-        etype = cue_nouns.get(m.group(1).lower())
+    for cue in _SUCH_AS_CUE_RE.finditer(text, title_end):
+        noun = _CUE_NOUN_BEFORE_RE.search(text, max(title_end, cue.start() - 40), cue.start())
+        etype = cue_nouns.get(noun.group(1).lower()) if noun else None
         if etype not in (EntityType.TASK, EntityType.METHOD):
             continue  # named models and data are found by their names
-        pos = m.start(2)
-        for item in _LIST_SPLIT_RE.split(m.group(2)):
+        m = _SUCH_AS_LIST_RE.match(text, cue.end())
+        if not m:
+            continue
+        pos = m.start(1)
+        for item in _LIST_SPLIT_RE.split(m.group(1)):
             start = text.find(item, pos)
             pos = start + len(item)
             words = item.split()
