@@ -39,7 +39,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.fsutil import write_bytes
-from kg.nlp import abbreviation, candidates, relations, resolve
+from kg.nlp import abbreviation, candidates, filters, lists, proposals, relations, resolve
 from kg.nlp.resources import DATA_DIR, DATA_FILES, Resources, fold_case, load_resources
 from kg.nlp.sentences import sentence_bounds
 from kg.nlp.tokenizer import TEXT_KEY
@@ -310,15 +310,15 @@ class Candidates(RuleComponent):
             names = [(s, e) for s, e in names if s >= t_end or e <= prefix]
         for s, e in names:
             found.append((s, e, "", "shape"))
-        for s, e in candidates.listed_names(text, names, t_end):
+        for s, e in lists.listed_names(text, names, t_end):
             found.append((s, e, "", "listed"))
-        for s, e in candidates.evaluation_lists(text, t_end):
+        for s, e in lists.evaluation_lists(text, t_end):
             found.append((s, e, "", "listed"))
-        for s, e, etype in candidates.such_as_lists(
+        for s, e, etype in lists.such_as_lists(
             text, self.res.cue_nouns, self.res.stop_terms, t_end
         ):
             found.append((s, e, etype.value, "cue-list"))
-        for s, e in candidates.capitalised_names(
+        for s, e in lists.capitalised_names(
             text, self.res.common_words, self.res.stop_terms, t_end, self.res.languages
         ):
             found.append((s, e, "", "capitalised"))
@@ -420,25 +420,25 @@ class Entities(RuleComponent):
         sents = _sentences(doc)
         offsets = _token_offsets(doc) if len(doc) else ([], [])
         pairs = [tuple(p) for p in doc._.kg_abbreviations or ()]
-        cands = resolve.drop_stops(
+        cands = filters.drop_stops(
             text, _cands_from_doc(doc, text, offsets), self.res.stop_terms, pairs
         )
-        cands = resolve.prefer_known_inner(text, cands, self.res.technical_modifiers)
+        cands = filters.prefer_known_inner(text, cands, self.res.technical_modifiers)
         kept = resolve.select_spans(cands + resolve.find_repeats(text, cands))
         kept = resolve.merge_metric_names(text, kept, self.metric_heads)
         groups = resolve.group_mentions(text, kept, pairs, self.gaz_keys)
         mentions = resolve.mention_table(groups)
-        introduced = relations.find_introduced(text, t_end, sents, mentions, groups, self.res)
+        introduced = proposals.find_introduced(text, t_end, sents, mentions, groups, self.res)
         # Variants of a proposal ("X-base") are typed on their own evidence.
         own = {k for k, (rule, _) in introduced.items() if rule != "variant"}
         resolve.type_groups(text, t_end, groups, self.res, own)
         for key in introduced.keys() - own:
             groups[key].introduced = True
-        groups = resolve.drop_unsupported_capitalised(text, groups)
-        groups = resolve.drop_unreported_metrics(
+        groups = filters.drop_unsupported_capitalised(text, groups)
+        groups = filters.drop_unreported_metrics(
             fold_case(text), sents, groups, self.res.trigger_regex("result", folded=True)
         )
-        groups = resolve.drop_passing_phrases(text, t_end, groups, self.res.technical_modifiers)
+        groups = filters.drop_passing_phrases(text, t_end, groups, self.res.technical_modifiers)
         info, spans = {}, []
         starts = offsets[0]
         for key, g in groups.items():

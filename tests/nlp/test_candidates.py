@@ -130,7 +130,7 @@ def test_suffix_type(name, etype, res):
 
 
 def test_capitalised_uncommon_words_are_names():
-    from kg.nlp.candidates import capitalised_names
+    from kg.nlp.lists import capitalised_names
 
     common = frozenset({"weather", "anything", "model"})
     text = (
@@ -143,7 +143,7 @@ def test_capitalised_uncommon_words_are_names():
 
 
 def test_lower_case_items_listed_after_a_cue_noun():
-    from kg.nlp.candidates import such_as_lists
+    from kg.nlp.lists import such_as_lists
     from kg.records import EntityType
 
     cues = {"tasks": EntityType.TASK, "techniques": EntityType.METHOD, "models": EntityType.MODEL}

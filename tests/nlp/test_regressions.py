@@ -243,10 +243,10 @@ def test_plain_capitalised_names_listed_with_dataset_names_are_datasets(kg_nlp):
 
 
 def test_listed_names_need_a_name_shaped_neighbour():
-    from kg.nlp import candidates
+    from kg.nlp import candidates, lists
 
     text = "We cover English, Chinese and Hindi. Results on COCO and Places, and on Weather."
-    got = [text[s:e] for s, e in candidates.listed_names(text, candidates.name_spans(text))]
+    got = [text[s:e] for s, e in lists.listed_names(text, candidates.name_spans(text))]
     assert got == ["Places"]
 
 
@@ -412,11 +412,11 @@ def test_validated_on_after_trained_on_is_an_evaluation(kg_nlp):
 
 
 def test_listed_names_skip_the_title_and_longer_capitalised_phrases():
-    from kg.nlp import candidates
+    from kg.nlp import candidates, lists
 
     text = "Deep CNN and Advanced Training Strategies\n\nWe test ResNet-50 and Advanced Training."
     names = candidates.name_spans(text)
-    got = [text[s:e] for s, e in candidates.listed_names(text, names, text.index("\n\n"))]
+    got = [text[s:e] for s, e in lists.listed_names(text, names, text.index("\n\n"))]
     assert got == ["Advanced Training"]
 
 

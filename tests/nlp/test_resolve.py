@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp import resolve
+from kg.nlp import filters, resolve
 from kg.nlp.resolve import Candidate, initials
 from kg.nlp.resources import load_resources
 from kg.records import EntityType
@@ -100,7 +100,7 @@ def test_acronym_links_to_name_but_not_to_its_version(res):
     ],
 )
 def test_is_generic(name, generic, res):
-    assert resolve.is_generic(name, res.stop_terms) is generic
+    assert filters.is_generic(name, res.stop_terms) is generic
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,183 @@
+"""What a paper proposes: the entities it introduces (plain functions).
+
+:func:`find_introduced` reads the naming and proposing cues of each sentence ("we
+propose X", "called X", "a novel ... (X)", enumerations "(1) X, (2) Y"), the title's
+"X: ..." prefix, and the variants of a proposal ("X-base", "X-large"). A known
+(gazetteer) name is proposed only by the paper whose title names it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.nlp.relations import _COORD_RE, _NAMED_CHAR_RE, _in
+from kg.nlp.resolve import NAME_SOURCES, Group
+from kg.nlp.resources import Resources, fold_case
+from kg.records import EntityType
+
+_PREP_BEFORE_RE = re.compile(
+    r"\b(?:on|for|to|of|with|from|in|into|than|over|by|via|using|between|against|under|"
+    r"beyond|like|as|about|toward|towards|and)\s+(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+_DESCRIPTOR_BEFORE_RE = re.compile(r"\b(?:a|an|new|novel)\s+$", re.IGNORECASE)
+_ENUM_BEFORE_RE = re.compile(r"(?:\(\s*(?:\d+|[ivx]+|[a-e])\s*\)|\b(?:\d|[ivx]+)\))\s*$")
+_PHRASE_TYPES = frozenset({EntityType.TASK, EntityType.METRIC})
+
+
+def _top_type(g: Group) -> EntityType | None:
+    return max(g.votes.items(), key=lambda kv: kv[1])[0] if g.votes else g.type
+
+
+def _proposable(
+    text: str, x: tuple[int, int, str], groups: dict[str, Group], cue_nouns, title_end: int = 0
+) -> bool:
+    """Whether a mention right after "we propose" can be the proposal: not a known
+    (gazetteer) entity unless the title names it too (the paper that introduced a
+    well-known name: "Bi-Directional Attention Flow ..." introduces BiDAF), not a
+    task/metric phrase, not the object of a preposition, not a descriptor ("a new IFT
+    dataset")."""
+    g = groups[x[2]]
+    in_title = any(s < title_end for s, _ in g.mentions)
+    shaped = any(s >= title_end and _NAMED_CHAR_RE.search(text, s, e) for s, e in g.mentions)
+    known = "gaz" in g.sources and not (in_title and shaped)
+    if known or (g.sources & {"head", "repeat", "gaz"} and _top_type(g) in _PHRASE_TYPES):
+        return False
+    before = text[max(0, x[0] - 30) : x[0]]
+    if _PREP_BEFORE_RE.search(before):
+        return False
+    after = text[x[1] : x[1] + 20].split()
+    surface = text[x[0] : x[1]]
+    return not (
+        " " not in surface
+        and _DESCRIPTOR_BEFORE_RE.search(before)
+        and after
+        and after[0].lower() in cue_nouns
+    )
+
+
+#: Substrings one of which every "named" trigger contains (see triggers.jsonl).
+_NAMED_HINTS = ("call", "name", "dub", "term", "coin", "denot", "refer", "our ")
+
+
+def find_introduced(
+    text: str,
+    title_end: int,
+    sentences: list[tuple[int, int]],
+    mentions: list[tuple[int, int, str]],
+    groups: dict[str, Group],
+    res: Resources,
+) -> dict[str, tuple[str, tuple[int, int]]]:
+    """Groups the paper proposes: key -> (rule id, evidence sentence)."""
+    found: dict[str, tuple[str, tuple[int, int]]] = {}
+
+    def add(key: str, rule: str, sent: tuple[int, int]) -> None:
+        found.setdefault(key, (rule, sent))
+
+    # Case-sensitive regexes over the case-folded text: same offsets, faster.
+    propose_re = res.trigger_regex("proposes", folded=True)
+    named_re = res.trigger_regex("named", folded=True)
+    novelty_re = res.trigger_regex("novelty", folded=True)
+    out_re = res.trigger_regex("outperforms", folded=True)
+    low = fold_case(text)
+    for sent in sentences:
+        lo, hi = sent
+        ms = _in(mentions, lo, hi)
+        if not ms:
+            continue
+        # Cheap substring tests first: most sentences hold no cue at all (speed).
+        ls = low[lo:hi]
+        may_name = any(k in ls for k in _NAMED_HINTS)
+        may_propose = "we " in ls or "this " in ls
+        may_novel = "new" in ls or "novel" in ls
+        if lo == 0 and title_end:
+            first = ms[0]
+            if first[0] <= 1 and text[first[1] : title_end].lstrip().startswith(":"):
+                add(first[2], "title-colon", sent)
+            for x in ms:  # "...: A Divergence-based Calibration Method"
+                if x[1] <= title_end and "title-colon" in groups[x[2]].sources:
+                    add(x[2], "title-colon", sent)
+        named_here = False
+        for m in named_re.finditer(low, lo, hi) if may_name else ():
+            nxt = [x for x in ms if x[0] >= m.end() and x[0] - m.end() <= 3]
+            if nxt and "gaz" not in groups[nxt[0][2]].sources:
+                add(nxt[0][2], "named", sent)
+                named_here = True
+                for x in _coordinated(text, ms, nxt[0]):  # "namely X and Y"
+                    add(x[2], "named", sent)
+        # "a novel MIL framework ... (X-Net)"
+        for m in novelty_re.finditer(low, lo, hi) if may_novel else ():
+            outs = out_re.search(low, m.end(), hi)
+            limit = min(m.end() + 80, outs.start() if outs else hi)
+            pick = [
+                x
+                for x in ms
+                if m.end() <= x[0] < limit
+                and groups[x[2]].sources & NAME_SOURCES
+                and _proposable(text, x, groups, res.cue_nouns, title_end)
+            ]
+            if pick:
+                add(pick[0][2], "novel-x", sent)
+        for m in propose_re.finditer(low, lo, hi) if may_propose else ():
+            after = [x for x in ms if x[0] >= m.end()]
+            enumerated = [x for x in after if _ENUM_BEFORE_RE.search(text, m.end(), x[0])]
+            for x in enumerated:
+                if "gaz" not in groups[x[2]].sources and (
+                    _proposable(text, x, groups, res.cue_nouns, title_end)
+                    or _ENUM_BEFORE_RE.search(text, max(m.end(), x[0] - 8), x[0])
+                ):
+                    add(x[2], "propose-enum", sent)
+            if enumerated:
+                continue
+            pick = [
+                x
+                for x in after
+                if x[0] - m.end() <= 80
+                and _proposable(text, x, groups, res.cue_nouns, title_end)
+                # with "called X" in the sentence, only a name can be another proposal
+                and not (named_here and not groups[x[2]].sources & NAME_SOURCES)
+            ]
+            if not pick:
+                continue
+            chosen = pick[0]
+            add(chosen[2], "propose-we", sent)
+            for x in _coordinated(text, ms, chosen):
+                if "gaz" not in groups[x[2]].sources:
+                    add(x[2], "propose-we", sent)
+    _add_variants(text, sentences, groups, found)
+    return found
+
+
+def _add_variants(
+    text: str, sentences: list[tuple[int, int]], groups: dict[str, Group], found: dict
+) -> None:
+    """Variants of a proposal are proposed too: "WhisperLite-base", "RLAIF-V 7B"
+    after "WhisperLite", "RLAIF-V" (a name that extends a proposed name)."""
+    own = {text[s:e] for k in found for s, e in groups[k].mentions}
+    if not own:
+        return
+    for key, g in groups.items():
+        if key in found or "gaz" in g.sources or not g.sources & NAME_SOURCES:
+            continue
+        for s, e in g.mentions:
+            surface = text[s:e]
+            if any(_extends(surface, o) for o in own):
+                sent = next((b for b in sentences if b[0] <= s < b[1]), (s, e))
+                found[key] = ("variant", tuple(sent))
+                break
+
+
+def _extends(surface: str, name: str) -> bool:
+    """ "WhisperLite-base" extends "WhisperLite"; "WhisperLiteX" does not."""
+    return len(surface) > len(name) + 1 and surface.startswith(name) and surface[len(name)] in "- "
+
+
+def _coordinated(text: str, ms: list, first: tuple) -> list:
+    """Mentions listed right after ``first``: "X, Y and Z"."""
+    out, prev = [], first
+    for x in ms[ms.index(first) + 1 :]:
+        if not _COORD_RE.match(text[prev[1] : x[0]]):
+            break
+        out.append(x)
+        prev = x
+    return out
