@@ -241,7 +241,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 DATABASE="${{1:-neo4j}}"
 PATH="${{NEO4J_HOME:+$NEO4J_HOME/bin:}}$PATH"
 # the database comes right after "full": --nodes/--relationships take any number of files
+# the report of bad entries goes beside the CSVs, not into the caller's directory
 neo4j-admin database import full "$DATABASE" --overwrite-destination=true \\
+  --report-file="$HERE/import.report" \\
   --array-delimiter="{ARRAY_DELIMITER_ARG}" --multiline-fields=true \\
   {nodes} \\
   {rels}

@@ -107,6 +107,7 @@ def test_dask_parts_load_with_neo4j_admin_into_the_counts_of_a_local_build(tmp_p
         env=dict(env, NEO4J_HOME=str(folder)),
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert (dist / "neo4j" / "import.report").exists()  # beside the CSVs, not in the cwd
     settings = start_neo4j(folder)
     settings.pop("http")
     try:
