@@ -10,16 +10,14 @@ chromedriver is missing, and fail instead when ``CI=true``.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from chromium_helpers import headless_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 READY_TIMEOUT = 90.0
 
 
@@ -52,34 +50,16 @@ class Page:
 @pytest.fixture(scope="session")
 def driver():
     """One headless Chromium per session, offline."""
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        message = f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)"
-        if os.environ.get("CI") == "true":  # scripts/test.sh installs them: missing is a failure
-            pytest.fail(message)
-        pytest.skip(message)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
     profile = tempfile.mkdtemp(prefix="kg-chromium-")
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
+    drv = headless_chromium(
         "--disable-component-update",
         "--disable-sync",
         "--disable-extensions",
         "--no-first-run",
         "--window-size=1500,900",
         f"--user-data-dir={profile}",
-    ):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    drv = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        capabilities={"goog:loggingPrefs": {"browser": "ALL", "performance": "ALL"}},
+    )
     drv.set_script_timeout(60)
     try:
         drv.execute_cdp_cmd("Network.enable", {})

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
 import pytest
+from chromium_helpers import headless_chromium
 from neo4j_helpers import missing
 
 from kg.export import neo4j_bolt
@@ -16,30 +16,10 @@ from kg.graph import build_graph
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-
 
 @pytest.fixture
 def chromium():
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        missing("needs chromium and chromedriver (apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver = headless_chromium("--window-size=1400,1000")
     driver.set_page_load_timeout(60)
     try:
         yield driver
