@@ -338,7 +338,7 @@ class Candidates(RuleComponent):
             for mid, ts, te in matches:
                 found.append((starts[ts], ends[te - 1], self.phrase_types[mid].value, "lex"))
         cued = candidates.cued_names(
-            text, self.named_re, title_end(text), self.res.cue_nouns, fold_case(text)
+            text, self.named_re, t_end, self.res.cue_nouns, fold_case(text)
         )
         for s, e, rule, etype in cued:
             found.append((s, e, etype.value if etype else "", rule))

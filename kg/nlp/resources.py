@@ -58,7 +58,18 @@ DATA_FILES = (
 )
 
 TRIGGER_KINDS = frozenset(
-    {"proposes", "named", "novelty", "evaluates_on", "outperforms", "negation", "value", "result"}
+    {
+        "proposes",
+        "named",
+        "novelty",
+        "evaluates_on",
+        "outperforms",
+        "negation",
+        "value",
+        "result",
+        "fronted",
+        "superior",
+    }
 )
 _FLAGS = frozenset({"cs"})
 _AFFIX_KINDS = frozenset({"suffix", "stem", "prefix", "part"})
@@ -312,11 +323,10 @@ def verb_forms(base: str) -> set[str]:
     return forms
 
 
-def _modifier_stops(base: Path) -> frozenset[str]:
+def _modifier_stops(base: Path, technical: frozenset[str]) -> frozenset[str]:
     """``modifier_stops.txt`` and the forms of ``verbs.txt``, except verb forms that SciREX
-    technique and task names use as modifiers and that are no participle ("pose" in "human
-    pose estimation", "frame" in "frame interpolation")."""
-    technical = read_terms(base / "scirex_modifiers.txt", normalise=False)
+    technique and task names use as modifiers (``technical``) and that are no participle
+    ("pose" in "human pose estimation", "frame" in "frame interpolation")."""
     verbs = set().union(*(verb_forms(v) for v in read_terms(base / "verbs.txt", normalise=False)))
     nouns = {w for w in technical if not w.endswith(("ed", "ing"))}  # "pose", not "designed"
     return read_terms(base / "modifier_stops.txt", normalise=False) | (verbs - nouns)
@@ -372,17 +382,18 @@ def load_resources(data_dir: str | None = None) -> Resources:
         Folder holding the files; ``None`` means the bundled ``kg/data``.
     """
     base = Path(data_dir) if data_dir else DATA_DIR
+    technical = read_terms(base / "scirex_modifiers.txt", normalise=False)
     return Resources(
         gazetteer=read_gazetteer(base / "gazetteer.tsv"),
         heads=read_heads(base / "heads.tsv"),
         phrases=read_phrases(base / "scirex_phrases.tsv"),
-        technical_modifiers=read_terms(base / "scirex_modifiers.txt", normalise=False),
+        technical_modifiers=technical,
         common_words=read_terms(base / "common_words.txt", normalise=False),
         languages=read_terms(base / "languages.txt", normalise=False),
         cue_nouns=read_cue_nouns(base / "cue_nouns.tsv"),
         affixes=read_affixes(base / "name_affixes.tsv"),
         stop_terms=read_terms(base / "stop_terms.txt", normalise=True),
         metric_modifiers=read_terms(base / "metric_modifiers.txt", normalise=False),
-        modifier_stops=_modifier_stops(base),
+        modifier_stops=_modifier_stops(base, technical),
         triggers=read_triggers(base / "triggers.jsonl"),
     )
