@@ -249,21 +249,6 @@ def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return bounds
 
 
-# "Compared to Y, X reaches higher accuracy": a fronted comparison names the tails first.
-_FRONTED_RE = re.compile(
-    r"\b(?:(?:when\s+|as\s+)?compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|"
-    r"relative\s+to|against)\s+",
-    re.IGNORECASE,
-)
-_SUPERIOR_RE = re.compile(
-    r"\b(?:outperform\w*|surpass\w*|exceed\w*|better|higher|superior|faster|stronger|"
-    r"more\s+(?:accurate|efficient|robust)|improv\w*|gains?|boost\w*|"
-    r"(?:reduc\w*|lower\w*|cut\w*)\s+(?:the\s+)?(?:\w+\s+){0,2}?"
-    r"(?:error|errors|perplexity|loss|latency|cost|wer|cer|fid))\b",
-    re.IGNORECASE,
-)
-
-
 # A fronted subordinate clause ("While GPT-4 performs best, X ...") or a coordinated one
 # (", while X outperforms Y") ends where the main clause starts.
 _SUBORDINATE_RE = re.compile(
@@ -305,14 +290,21 @@ _CARRY_RE = re.compile(
 
 
 def fronted_comparisons(
-    text: str, lo: int, hi: int, mm: list, own_mm: list[str]
+    text: str,
+    lo: int,
+    hi: int,
+    mm: list,
+    own_mm: list[str],
+    fronted_re: re.Pattern,
+    superior_re: re.Pattern,
 ) -> list[tuple[list[str], list[str]]]:
     """``(heads, tails)`` of "Compared to Y1 and Y2, X achieves higher ..." in the
-    sentence ``[lo, hi)``: the tails are the models/methods between the cue and the
-    comma, the head the subject of the clause after it (the paper's own proposal for
-    "our method", "we", "it"), when that clause states superiority."""
+    sentence ``[lo, hi)``: the tails are the models/methods between the cue
+    (``fronted_re``, triggers of kind "fronted") and the comma, the head the subject of the
+    clause after it (the paper's own proposal for "our method", "we", "it"), when that
+    clause states superiority (``superior_re``, kind "superior")."""
     out = []
-    for m in _FRONTED_RE.finditer(text, lo, hi):
+    for m in fronted_re.finditer(text, lo, hi):
         before = text[lo : m.start()].rstrip()
         if before and before[-1] not in ",;:":
             continue  # "X is compared to Y": not a fronted phrase
@@ -322,7 +314,7 @@ def fronted_comparisons(
         tails = [x[2] for x in mm if m.end() <= x[0] and x[1] <= comma]
         clause_end = _CLAUSE_END_RE.search(text, comma, hi)
         stop = clause_end.start() if clause_end else hi
-        cue = _SUPERIOR_RE.search(text, comma, stop)
+        cue = superior_re.search(text, comma, stop)
         if not tails or not cue:
             continue
         subject = next(
@@ -365,6 +357,8 @@ def find_relations(
     eval_re = res.trigger_regex("evaluates_on", folded=True)
     out_re = res.trigger_regex("outperforms", folded=True)
     neg_re = res.trigger_regex("negation", folded=True)
+    fronted_re = res.trigger_regex("fronted")
+    superior_re = res.trigger_regex("superior")
     low = fold_case(text)
     value_re = res.trigger_regex("value")
     named = {k: _named(g, text) for k, g in groups.items()}
@@ -457,7 +451,10 @@ def find_relations(
                                 metric_name if value else None,
                             )
                         )
-        for heads, tails in fronted_comparisons(text, lo, hi, mm, own_mm) if mm else ():
+        fronted = (
+            fronted_comparisons(text, lo, hi, mm, own_mm, fronted_re, superior_re) if mm else ()
+        )
+        for heads, tails in fronted:
             winners.extend(heads)
             for h in heads:
                 for t in tails:
