@@ -4,15 +4,18 @@ Stages (each a coarse task of ``partition_size`` papers; the pipeline is built
 once per worker process, never pickled):
 
 1. *read* (driver): ``kg.io.read_papers``, exactly as a local build (same
-   skips, duplicates and counts), cut into partitions as it streams;
-2. *extract* (workers): entities and relations of each partition; each task
-   also returns the partition's distinct entity signatures (type, name,
-   aliases), in order of first appearance;
+   skips and counts), cut into partitions as it streams; the duplicate check
+   (a paper whose id or title an earlier one had) runs on the workers, through
+   Dask's shuffle, with the local rule (:mod:`kg.engine.dedup`), so the driver
+   holds no paper ids or titles;
+2. *extract* (workers): entities and relations of each partition (but its
+   duplicates); each task also returns the partition's distinct entity
+   signatures (type, name, aliases), in order of first appearance;
 3. *link* (driver, one small global step): linking is order-dependent (the
    first name seen mints an id), so the signatures are fed to one
-   :class:`kg.link.Linker` in input order, each once: the same ids as a local
-   build, since a signature seen again always gets its first id. This table is
-   all the driver holds;
+   :class:`kg.link.Linker` in input order: the same ids as a local build, since
+   an entity seen again always gets its first id. The linker's table of link
+   keys is all the driver holds, and only until every partition is linked;
 4. *join* (workers): ids back into each partition's extractions, which are
    written (``extractions/part-*.jsonl``) with the paper nodes and edges leaving
    them (:mod:`kg.engine.parts`);
@@ -21,9 +24,9 @@ once per worker process, never pickled):
    partition merges its nodes and edges in input order with the same
    functions as a local build (:func:`kg.graph.merge_entity`,
    :func:`kg.graph.merge_claim`) and writes its parts;
-6. *sample* (driver): graph.json, graph.graphml, graph.ttl and graph.html hold
+6. *sample* (workers): graph.json, graph.graphml, graph.ttl and graph.html hold
    the ``sample_nodes`` entities mentioned by the most papers (ties by id) and
-   the relations among them.
+   the relations among them, chosen and written by tasks (:func:`write_sample`).
 
 Everything is written to a staging folder and published only when complete;
 a worker that dies is replaced and its tasks rerun by Dask (parts are written
@@ -57,6 +60,8 @@ EXTRACTIONS_DIR = "extractions"
 SAMPLE_EDGES_MAX = 12
 #: Longest ``papers``/``introduced_by``/``claims`` list of a node or edge in the sample.
 SAMPLE_LIST_MAX = 10
+#: Link keys the driver's :class:`kg.link.Linker` caches (a bound: ids never depend on it).
+LINK_CACHE_SIZE = 50_000
 #: Environment variable naming a file: the first extract task that finds it
 #: missing creates it and kills its worker process (tests of worker loss).
 KILL_ONCE_ENV = "KG_DASK_KILL_WORKER_ONCE"
@@ -79,13 +84,15 @@ def _signature(ent) -> tuple:
 # --------------------------------------------------------------------------- tasks
 
 
-def extract_task(path: str, spacy_model, batch_size: int) -> dict:
-    """Stage 2: raw extractions of one partition (papers read from ``path``)
-    and its distinct entity signatures."""
+def extract_task(path: str, index: int, dropped: dict, spacy_model, batch_size: int) -> dict:
+    """Stage 2: raw extractions of partition ``index`` (papers read from ``path``, but
+    for the duplicates ``dropped`` names, see :mod:`kg.engine.dedup`) and its distinct
+    entity signatures."""
     from kg.extract import extract_papers
 
+    drop = set(dropped.get(index, ()))
     with open(path, encoding="utf-8") as f:
-        papers = [Paper.from_dict(json.loads(line)) for line in f]
+        papers = [Paper.from_dict(json.loads(text)) for i, text in enumerate(f) if i not in drop]
     marker = os.environ.get(KILL_ONCE_ENV)
     if marker and not os.path.exists(marker):
         Path(marker).touch()
@@ -174,11 +181,20 @@ def aggregate_task(index: int, groups, stage: str, base_iri: str) -> nx.MultiDiG
     return graph
 
 
-def part_summary(graph: nx.MultiDiGraph, k: int) -> dict:
-    """Counts of an aggregated part and its ``k`` entities in the most papers."""
+def part_counts(graph: nx.MultiDiGraph) -> tuple[int, int]:
+    """The entity nodes an aggregated part owns and the edges leaving them."""
+    return graph.graph["owned"], graph.number_of_edges()
+
+
+def part_top(graph: nx.MultiDiGraph, k: int) -> list[tuple[int, str]]:
+    """The ``k`` entities of a part in the most papers, as ``(-papers, id)``."""
     owned = [n for n, d in graph.nodes(data=True) if "papers" in d]
-    top = sorted((-len(graph.nodes[n]["papers"]), n) for n in owned)[:k]
-    return {"nodes": len(owned), "edges": graph.number_of_edges(), "top": top}
+    return sorted((-len(graph.nodes[n]["papers"]), n) for n in owned)[:k]
+
+
+def choose_sample(k: int, *tops: list) -> set[str]:
+    """The ``k`` entities in the most papers (ties by id) of all parts' :func:`part_top`."""
+    return {n for _, n in sorted(t for top in tops for t in top)[:k]}
 
 
 def sample_part(
@@ -329,43 +345,69 @@ def _write_partition(papers: list[Paper], path: Path) -> str:
 
 
 def _run(client, inputs, staging: Path, options, report, summary) -> None:
-    """Stages 1-6 (see the module doc); fills ``summary``."""
+    """Stages 1-6 (see the module doc); fills ``summary``. The driver holds the
+    linker's table while it links, and otherwise counts and futures."""
     from collections import deque
 
     import dask
     import dask.bag as db
 
     from kg.build import _chunks
+    from kg.engine import dedup
     from kg.io import read_papers
     from kg.link import Linker
 
     base = options.export.base_iri
     stage = str(staging)
-    papers = read_papers(inputs, format=options.format, strict=options.strict, report=report)
-    linker, table = Linker(), {}  # the linking table: all the driver holds
+    # stage 1: skips are counted here, duplicates are found by the workers (kg.engine.dedup)
+    papers = read_papers(
+        inputs,
+        format=options.format,
+        strict=options.strict,
+        report=report,
+        known=dedup.NoDuplicateCheck(),
+    )
+    paths, keys = [], []
+    for index, chunk in enumerate(_chunks(papers, options.partition_size)):
+        paths.append(_write_partition(chunk, staging / ".inputs" / f"part-{index:05d}.jsonl"))
+        keys.append(client.submit(dedup.paper_keys, paths[-1], index, pure=False))
+        del chunk
+    if not paths:
+        raise KgError("no papers could be read from the inputs; nothing was written")
+    dropped = dedup.find_duplicates(client, keys)
+    duplicates = client.submit(dedup.count, dropped, pure=False)
+    keys.clear()
+
+    linker = Linker(cache_size=LINK_CACHE_SIZE)
     pending, joins = deque(), []
     in_flight = 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
 
     def link_next():
+        # stage 3: a signature seen in an earlier task gets its first id again
+        # (Linker.id_for is idempotent), so no table of signatures is kept
         index, ext, sigs = pending.popleft()
-        ids = []
-        for sig in sigs.result():
-            node_id = table.get(sig)
-            if node_id is None:
-                node_id = table[sig] = linker.id_for(*sig)
-            ids.append(node_id)
+        ids = [linker.id_for(*sig) for sig in sigs.result()]
         joins.append(client.submit(join_task, index, ext, ids, stage, base, pure=False))
 
-    for index, chunk in enumerate(_chunks(papers, options.partition_size)):
-        path = _write_partition(chunk, staging / ".inputs" / f"part-{index:05d}.jsonl")
-        ext = client.submit(extract_task, path, options.spacy_model, options.batch_size, pure=False)
+    for index, path in enumerate(paths):
+        ext = client.submit(
+            extract_task,
+            path,
+            index,
+            dropped,
+            options.spacy_model,
+            options.batch_size,
+            pure=False,
+        )
         pending.append((index, ext, client.submit(signatures_of, ext, pure=False)))
         while len(pending) > in_flight:
             link_next()
     while pending:
         link_next()
-    if not joins:
-        raise KgError("no papers could be read from the inputs; nothing was written")
+    linker = dropped = None  # the linking table is freed before the shuffle
+    report.duplicates += duplicates.result()
+    if report.duplicates:
+        log.info("%d duplicate papers skipped", report.duplicates)
     for s in client.gather([client.submit(summary_of, j, pure=False) for j in joins]):
         summary.papers_read += s["papers"]
         summary.entities_by_type.update(s["entities"])
@@ -382,40 +424,54 @@ def _run(client, inputs, staging: Path, options, report, summary) -> None:
         ]
     )
     joins.clear()
+    for nodes, edges in client.gather([client.submit(part_counts, g, pure=False) for g in parts]):
+        summary.nodes += nodes
+        summary.edges += edges
+    # stage 6, on a worker: the driver never holds the sample either
     k = options.sample_nodes
-    tops = client.gather([client.submit(part_summary, g, k, pure=False) for g in parts])
-    summary.nodes += sum(t["nodes"] for t in tops)
-    summary.edges += sum(t["edges"] for t in tops)
-    chosen = {n for _, n in sorted(t for top in tops for t in top["top"])[:k]}
-    gathered = client.gather([client.submit(sample_part, g, chosen, pure=False) for g in parts])
-    pieces = [piece for part in gathered for piece in part]
-    parts.clear()
-    _write_driver_files(staging, options, pieces, summary, len(tops), k)
+    tops = [client.submit(part_top, g, k, pure=False) for g in parts]
+    chosen = client.submit(choose_sample, k, *tops, pure=False)
+    pieces = [client.submit(sample_part, g, chosen, pure=False) for g in parts]
+    export = replace(options.export, rdf_formats=("turtle",))
+    client.submit(write_sample, stage, export, k, *pieces, pure=False).result()
+    _write_driver_files(staging, options, summary, len(parts), k)
 
 
-def _write_driver_files(staging: Path, options, pieces, summary, n_parts: int, k: int) -> None:
-    """The sample outputs, neo4j headers and import.sh, the VoID file, the manifest."""
-    from kg import __version__
-    from kg.build import MANIFEST_FILE, data_fingerprint
-    from kg.engine.local import export_graph
-    from kg.engine.parts import import_script, void_description, write_neo4j_headers
-
-    sample = nx.MultiDiGraph()
-    note = (
+def sample_note(k: int) -> str:
+    """What the sample outputs hold (``graph.json``'s ``graph.sample``, the manifest)."""
+    return (
         f"sample: the {k} entities in the most papers (ties by id) and the relations "
         f"among them (at most {SAMPLE_EDGES_MAX} a node, the most supported), lists of "
         f"papers and claims cut to their first {SAMPLE_LIST_MAX} "
         f"(paper_count and support are whole); the whole graph is in tables/, rdf/, "
         f"neo4j/ and extractions/"
     )
-    sample.graph["sample"] = note
-    for node, data, _ in pieces:
-        sample.add_node(node, **data)
-    for node, _, edges in pieces:
-        for v, key, data in edges:
-            sample.add_edge(node, v, key=key, **data)
-    export = replace(options.export, rdf_formats=("turtle",))
-    export_graph(sample, staging, export, options.workers, ["nodelink", "graphml", "rdf", "html"])
+
+
+def write_sample(stage: str, export, k: int, *pieces: list) -> None:
+    """Stage 6 (a task): graph.json, graph.graphml, graph.ttl and graph.html of the
+    sample, from every part's :func:`sample_part`."""
+    from kg.engine.local import export_graph
+
+    sample = nx.MultiDiGraph()
+    sample.graph["sample"] = sample_note(k)
+    for part in pieces:
+        for node, data, _ in part:
+            sample.add_node(node, **data)
+    for part in pieces:
+        for node, _, edges in part:
+            for v, key, data in edges:
+                sample.add_edge(node, v, key=key, **data)
+    # one process: a Dask worker may not fork exporters
+    export_graph(sample, Path(stage), export, 1, ["nodelink", "graphml", "rdf", "html"])
+
+
+def _write_driver_files(staging: Path, options, summary, n_parts: int, k: int) -> None:
+    """The neo4j headers and import.sh, the VoID file, the manifest."""
+    from kg import __version__
+    from kg.build import MANIFEST_FILE, data_fingerprint
+    from kg.engine.parts import import_script, void_description, write_neo4j_headers
+
     neo4j = staging / "neo4j"
     write_neo4j_headers(neo4j)
     write_text(neo4j / "import.sh", import_script(neo4j))
@@ -427,6 +483,6 @@ def _write_driver_files(staging: Path, options, pieces, summary, n_parts: int, k
         "papers": summary.papers_read,
         "engine": "dask",
         "entity_parts": n_parts,
-        "sample": note,
+        "sample": sample_note(k),
     }
     write_text(staging / MANIFEST_FILE, json.dumps(manifest, indent=1) + "\n")

@@ -156,6 +156,40 @@ def test_bad_records_are_skipped_and_counted_as_locally(tmp_path, example_path, 
     assert ds.papers_read == ls.papers_read == 3
 
 
+def _with_duplicates(example_path: Path, path: Path) -> Path:
+    """The example plus duplicates: by id, by title (other case), and a paper whose id is
+    only that of a dropped duplicate (kept: a dropped paper blocks nothing)."""
+    ex = [json.loads(line) for line in example_path.read_text(encoding="utf-8").splitlines()]
+    by_id = {**ex[2], "id": ex[0]["id"], "title": "Another title"}
+    by_title = {**ex[3], "id": "dup-title", "title": ex[1]["title"].upper()}
+    dropped = {**ex[4], "id": "dup-chain", "title": ex[1]["title"]}
+    kept = {**ex[5], "id": "dup-chain", "title": "A paper of its own"}
+    rows = [ex[0], ex[1], by_id, by_title, ex[2], dropped, ex[3], kept, ex[4], ex[5]]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_duplicates_are_dropped_as_locally_by_the_workers(
+    tmp_path, example_path, nlp, cluster, monkeypatch
+):
+    """The same duplicates as a local build, found without the driver remembering any
+    paper: a duplicate check in the driver (kg.io.common.KnownPapers) fails this test."""
+    from kg.io.common import KnownPapers
+
+    corpus = _with_duplicates(example_path, tmp_path / "dups.jsonl")
+    ls = _local([corpus], tmp_path / "local", nlp)
+    assert (ls.duplicates, ls.papers_read) == (3, 7)
+
+    def remember(self, paper):
+        raise AssertionError(f"the driver remembered paper {paper.id}")
+
+    monkeypatch.setattr(KnownPapers, "add", remember)
+    for size in (1, 3):
+        ds = _dask([corpus], tmp_path / f"dask{size}", cluster, size)
+        assert (ds.duplicates, ds.papers_read) == (3, 7)
+        assert_same_graph(tmp_path / "local", tmp_path / f"dask{size}")
+
+
 def test_sample_outputs_say_what_they_hold(tmp_path, example_path, cluster):
     from kg.export.nodelink import read_nodelink
 
