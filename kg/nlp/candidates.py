@@ -370,6 +370,38 @@ def cued_names(
     return out
 
 
+def title_names(
+    text: str, title_end: int, head_re: re.Pattern, whole_re: re.Pattern, tail_re: re.Pattern
+) -> list[tuple[int, int, str, EntityType | None]]:
+    """Names a title without a "X:" prefix gives its proposal by its shape: the noun
+    phrase before its first preposition ("Key-Value Memory Networks for ..."), the whole
+    title when it is one short noun phrase ("Dual Path Networks"), or what a title
+    built on a verb does its work with ("Compressing Word Embeddings via Deep
+    Compositional Code Learning"). The lead words and connectors are trigger data
+    (kinds "title-head", "title-whole", "title-tail"); no glue word may occur inside."""
+    if title_end <= 0 or _title_prefix_name(text, title_end) or ":" in text[:title_end]:
+        return []
+    title = text[:title_end].rstrip()
+    out: list[tuple[int, int, str, EntityType | None]] = []
+    m = head_re.match(title) or whole_re.match(title)
+    if m and not _glued(m.group(1)):
+        out.append((m.start(1), m.end(1), "title-head", None))
+    elif not m or not m.group(1).split()[0].endswith("ing"):
+        t = tail_re.search(title)
+        if (
+            t
+            and not _glued(t.group(1))
+            and all(w[0].isupper() or w[0].isdigit() for w in t.group(1).split())
+            and title.split()[0].endswith("ing")
+        ):
+            out.append((t.start(1), t.end(1), "title-head", EntityType.METHOD))
+    return out
+
+
+def _glued(phrase: str) -> bool:
+    return any(w.lower() in _TITLE_GLUE for w in phrase.split())
+
+
 def shouted(text: str, title_end: int) -> bool:
     """Whether the title is written in capitals (most of its letters upper case): then
     its words are not acronyms, and only a prefix before a colon can be a name."""

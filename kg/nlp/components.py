@@ -287,6 +287,9 @@ class Candidates(RuleComponent):
             self.head_ids[self.nlp.vocab.strings.add(f"kg_head_{head}")] = head
             self.head_matcher.add(f"kg_head_{head}", [self.nlp.make_doc(head)])
         self.named_re = res.trigger_regex("named", folded=True)
+        self.title_res = tuple(
+            res.trigger_regex(k) for k in ("title-head", "title-whole", "title-tail")
+        )
         self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.phrase_types = {}
         for phrase, etype in res.phrases.items():
@@ -340,6 +343,7 @@ class Candidates(RuleComponent):
         cued = candidates.cued_names(
             text, self.named_re, t_end, self.res.cue_nouns, fold_case(text)
         )
+        cued += candidates.title_names(text, t_end, *self.title_res)
         for s, e, rule, etype in cued:
             found.append((s, e, etype.value if etype else "", rule))
         descriptive = set()
@@ -434,6 +438,9 @@ class Entities(RuleComponent):
         resolve.type_groups(text, t_end, groups, self.res, own)
         for key in introduced.keys() - own:
             groups[key].introduced = True
+        groups = {  # a title's shape names only what the paper proposes
+            k: g for k, g in groups.items() if g.sources != {"title-head"} or g.introduced
+        }
         groups = filters.drop_unsupported_capitalised(text, groups)
         groups = filters.drop_unreported_metrics(
             fold_case(text), sents, groups, self.res.trigger_regex("result", folded=True)

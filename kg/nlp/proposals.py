@@ -23,6 +23,7 @@ _PREP_BEFORE_RE = re.compile(
 _DESCRIPTOR_BEFORE_RE = re.compile(r"\b(?:a|an|new|novel)\s+$", re.IGNORECASE)
 _ENUM_BEFORE_RE = re.compile(r"(?:\(\s*(?:\d+|[ivx]+|[a-e])\s*\)|\b(?:\d|[ivx]+)\))\s*$")
 _PHRASE_TYPES = frozenset({EntityType.TASK, EntityType.METRIC})
+MM_TYPES = frozenset({EntityType.MODEL, EntityType.METHOD, None})
 
 
 def _top_type(g: Group) -> EntityType | None:
@@ -97,6 +98,7 @@ def find_introduced(
             for x in ms:  # "...: A Divergence-based Calibration Method"
                 if x[1] <= title_end and "title-colon" in groups[x[2]].sources:
                     add(x[2], "title-colon", sent)
+
         named_here = False
         for m in named_re.finditer(low, lo, hi) if may_name else ():
             nxt = [x for x in ms if x[0] >= m.end() and x[0] - m.end() <= 3]
@@ -144,8 +146,24 @@ def find_introduced(
             for x in _coordinated(text, ms, chosen):
                 if "gaz" not in groups[x[2]].sources:
                     add(x[2], "propose-we", sent)
+    if not found and sentences:  # the title's shape names the proposal (fallback)
+        for key, g in groups.items():
+            if (
+                "title-head" in g.sources
+                and "gaz" not in g.sources
+                and _top_type(g) in MM_TYPES
+                and not _task_headed(g.name or text[slice(*g.mentions[0])], res)
+            ):
+                add(key, "title-head", sentences[0])
     _add_variants(text, sentences, groups, found)
     return found
+
+
+def _task_headed(name: str, res: Resources) -> bool:
+    """ "Unsupervised Anomaly Detection" ends in a task head: a task, not a proposal."""
+    words = name.split()
+    head = res.heads.get(words[-1].lower()) if words else None
+    return head is not None and head[0] is EntityType.TASK
 
 
 def _add_variants(

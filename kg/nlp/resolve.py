@@ -39,6 +39,7 @@ normalize_name = lru_cache(maxsize=1 << 16)(_raw_normalize_name)
 PRIORITY = {
     "gaz": 0,
     "title-colon": 1,
+    "title-head": 5,
     "named": 1,
     "abbr-long": 2,
     "abbr-short": 2,
@@ -57,6 +58,7 @@ NAME_SOURCES = frozenset(
         "shape",
         "named",
         "title-colon",
+        "title-head",
         "abbr-short",
         "abbr-long",
         "repeat",

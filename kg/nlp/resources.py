@@ -69,6 +69,9 @@ TRIGGER_KINDS = frozenset(
         "result",
         "fronted",
         "superior",
+        "title-head",
+        "title-whole",
+        "title-tail",
     }
 )
 _FLAGS = frozenset({"cs"})
