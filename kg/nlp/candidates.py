@@ -145,6 +145,10 @@ def name_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int,
         start, end = _strip_word(text, m.start(), m.end())
         if end - start < 2:
             continue
+        parts = _slash_parts(text, start, end)
+        if parts:  # "LoRA/QLoRA": two names; "ViT-B/16", "CNN/DailyMail" stay one
+            spans.extend(parts)
+            continue
         end = _trim_descriptive_tail(text, start, end)
         if not is_name_shaped(text[start:end]):
             continue
@@ -155,6 +159,20 @@ def name_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int,
             end = tail.end()
         spans.append((start, end))
     return spans
+
+
+def _slash_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The two names of "A/B" when both sides are names of their own and one extends
+    the other ("LoRA/QLoRA", "GPT-4/GPT-4o"); else nothing."""
+    word = text[start:end]
+    if word.count("/") != 1:
+        return []
+    a, b = word.split("/")
+    if len(a) < 2 or len(b) < 2 or not (is_name_shaped(a) and is_name_shaped(b)):
+        return []
+    if not (a in b or b in a or a.split("-")[0] == b.split("-")[0]):
+        return []
+    return [(start, start + len(a)), (end - len(b), end)]
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -371,19 +389,28 @@ def cued_names(
 
 
 def title_names(
-    text: str, title_end: int, head_re: re.Pattern, whole_re: re.Pattern, tail_re: re.Pattern
+    text: str,
+    title_end: int,
+    head_re: re.Pattern,
+    whole_re: re.Pattern,
+    tail_re: re.Pattern,
+    heads: Mapping[str, tuple[EntityType, bool]] | None = None,
 ) -> list[tuple[int, int, str, EntityType | None]]:
     """Names a title without a "X:" prefix gives its proposal by its shape: the noun
     phrase before its first preposition ("Key-Value Memory Networks for ..."), the whole
     title when it is one short noun phrase ("Dual Path Networks"), or what a title
     built on a verb does its work with ("Compressing Word Embeddings via Deep
     Compositional Code Learning"). The lead words and connectors are trigger data
-    (kinds "title-head", "title-whole", "title-tail"); no glue word may occur inside."""
+    (kinds "title-head", "title-whole", "title-tail"); no glue word may occur inside,
+    and a phrase ending in a task or metric head noun ("... Retinopathy Grading") is
+    no proposal's name."""
     if title_end <= 0 or _title_prefix_name(text, title_end) or ":" in text[:title_end]:
         return []
     title = text[:title_end].rstrip()
     out: list[tuple[int, int, str, EntityType | None]] = []
     m = head_re.match(title) or whole_re.match(title)
+    if m and _task_headed(m.group(1), heads):
+        return []
     if m and not _glued(m.group(1)):
         out.append((m.start(1), m.end(1), "title-head", None))
     elif not m or not m.group(1).split()[0].endswith("ing"):
@@ -396,6 +423,13 @@ def title_names(
         ):
             out.append((t.start(1), t.end(1), "title-head", EntityType.METHOD))
     return out
+
+
+def _task_headed(phrase: str, heads: Mapping[str, tuple[EntityType, bool]] | None) -> bool:
+    """ "Unsupervised Anomaly Detection" ends in a task (or metric) head noun."""
+    words = phrase.lower().split()
+    head = heads.get(words[-1]) if heads and words else None
+    return head is not None and head[0] in (EntityType.TASK, EntityType.METRIC)
 
 
 def _glued(phrase: str) -> bool:
@@ -424,6 +458,8 @@ def _title_prefix_name(text: str, title_end: int) -> tuple[int, int] | None:
     prefix = t.group(1).strip()
     words = prefix.split()
     if any(w.lower() in _TITLE_GLUE for w in words) or not 1 <= len(words) <= 3:
+        return None
+    if len(words) > 1 and words[0].lower().endswith("ing"):  # "Maintaining MTEB: ..."
         return None
     if not (prefix[:1].isupper() or prefix[:1] in _GREEK_CHARS):
         return None

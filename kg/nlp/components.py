@@ -343,7 +343,7 @@ class Candidates(RuleComponent):
         cued = candidates.cued_names(
             text, self.named_re, t_end, self.res.cue_nouns, fold_case(text)
         )
-        cued += candidates.title_names(text, t_end, *self.title_res)
+        cued += candidates.title_names(text, t_end, *self.title_res, self.res.heads)
         for s, e, rule, etype in cued:
             found.append((s, e, etype.value if etype else "", rule))
         descriptive = set()
@@ -432,7 +432,10 @@ class Entities(RuleComponent):
         kept = resolve.merge_metric_names(text, kept, self.metric_heads)
         groups = resolve.group_mentions(text, kept, pairs, self.gaz_keys)
         mentions = resolve.mention_table(groups)
-        introduced = proposals.find_introduced(text, t_end, sents, mentions, groups, self.res)
+        title_spans = frozenset((c.start, c.end) for c in cands if c.source == "title-head")
+        introduced = proposals.find_introduced(
+            text, t_end, sents, mentions, groups, self.res, title_spans
+        )
         # Variants of a proposal ("X-base") are typed on their own evidence.
         own = {k for k, (rule, _) in introduced.items() if rule != "variant"}
         resolve.type_groups(text, t_end, groups, self.res, own)

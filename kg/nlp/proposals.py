@@ -68,8 +68,11 @@ def find_introduced(
     mentions: list[tuple[int, int, str]],
     groups: dict[str, Group],
     res: Resources,
+    title_spans: frozenset[tuple[int, int]] = frozenset(),
 ) -> dict[str, tuple[str, tuple[int, int]]]:
-    """Groups the paper proposes: key -> (rule id, evidence sentence)."""
+    """Groups the paper proposes: key -> (rule id, evidence sentence). ``title_spans``
+    are the title's shape names (:func:`kg.nlp.candidates.title_names`): the proposal
+    when no cue of the abstract names one."""
     found: dict[str, tuple[str, tuple[int, int]]] = {}
 
     def add(key: str, rule: str, sent: tuple[int, int]) -> None:
@@ -149,21 +152,13 @@ def find_introduced(
     if not found and sentences:  # the title's shape names the proposal (fallback)
         for key, g in groups.items():
             if (
-                "title-head" in g.sources
+                ("title-head" in g.sources or title_spans.intersection(g.mentions))
                 and "gaz" not in g.sources
                 and _top_type(g) in MM_TYPES
-                and not _task_headed(g.name or text[slice(*g.mentions[0])], res)
             ):
                 add(key, "title-head", sentences[0])
     _add_variants(text, sentences, groups, found)
     return found
-
-
-def _task_headed(name: str, res: Resources) -> bool:
-    """ "Unsupervised Anomaly Detection" ends in a task head: a task, not a proposal."""
-    words = name.split()
-    head = res.heads.get(words[-1].lower()) if words else None
-    return head is not None and head[0] is EntityType.TASK
 
 
 def _add_variants(
