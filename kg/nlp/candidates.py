@@ -334,6 +334,8 @@ def cued_names(
     title_end: int,
     cue_nouns: Mapping[str, EntityType] | None = None,
     scan_text: str | None = None,
+    stops: frozenset[str] = frozenset(),
+    heads: Mapping[str, tuple[EntityType, bool]] | None = None,
 ) -> list[tuple[int, int, str, EntityType | None]]:
     """Capitalised names introduced by context.
 
@@ -378,7 +380,7 @@ def cued_names(
             if e > s and len(text[s:e].split()) <= 6:
                 out.append((s, e, "named", None))
     if title_end > 0:
-        prefix = _title_prefix_name(text, title_end)
+        prefix = _title_prefix_name(text, title_end, stops, heads)
         if prefix is not None:
             out.append((*prefix, "title-colon", None))
         else:
@@ -449,9 +451,16 @@ def title_prefix_end(text: str, title_end: int) -> int:
     return colon if 0 < colon <= 40 else 0
 
 
-def _title_prefix_name(text: str, title_end: int) -> tuple[int, int] | None:
+def _title_prefix_name(
+    text: str,
+    title_end: int,
+    stops: frozenset[str] = frozenset(),
+    heads: Mapping[str, tuple[EntityType, bool]] | None = None,
+) -> tuple[int, int] | None:
     """The span of a title prefix that is a name: one to three words before a colon,
-    capitalised, no glue words ("Lawma: ...", not "Pooling And Attention: ...")."""
+    capitalised, no glue words ("Lawma: ...", not "Pooling And Attention: ..."); several
+    words are no name when one is a verb form or stop word (``stops``: "Quantization
+    Meets Reasoning") or the last is a task head ("Preemptive Hallucination Reduction")."""
     t = _TITLE_PREFIX_RE.match(text, 0, title_end)
     if not t:
         return None
@@ -459,7 +468,11 @@ def _title_prefix_name(text: str, title_end: int) -> tuple[int, int] | None:
     words = prefix.split()
     if any(w.lower() in _TITLE_GLUE for w in words) or not 1 <= len(words) <= 3:
         return None
-    if len(words) > 1 and words[0].lower().endswith("ing"):  # "Maintaining MTEB: ..."
+    if len(words) > 1 and (
+        words[0].lower().endswith("ing")  # "Maintaining MTEB: ..."
+        or any(w.lower() in stops for w in words)
+        or _task_headed(prefix, heads)
+    ):
         return None
     if not (prefix[:1].isupper() or prefix[:1] in _GREEK_CHARS):
         return None

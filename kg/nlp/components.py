@@ -341,7 +341,13 @@ class Candidates(RuleComponent):
             for mid, ts, te in matches:
                 found.append((starts[ts], ends[te - 1], self.phrase_types[mid].value, "lex"))
         cued = candidates.cued_names(
-            text, self.named_re, t_end, self.res.cue_nouns, fold_case(text)
+            text,
+            self.named_re,
+            t_end,
+            self.res.cue_nouns,
+            fold_case(text),
+            self.res.modifier_stops,
+            self.res.heads,
         )
         cued += candidates.title_names(text, t_end, *self.title_res, self.res.heads)
         for s, e, rule, etype in cued:

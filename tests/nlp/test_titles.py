@@ -76,3 +76,17 @@ def test_hyphenated_qualifier_keeps_a_task_mentioned_once(kg_nlp):
         "Their performance in low-resource language translation remains underexplored.",
     )
     assert types(ex).get("low-resource language translation") == "TASK", types(ex)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Quantization Meets Reasoning: Low-Bit Models on Zorbit-7",
+        "Preemptive Hallucination Reduction: An Input-Level Approach",
+    ],
+)
+def test_title_prefix_with_a_verb_or_task_head_is_no_name(kg_nlp, title):
+    prefix = title.split(":")[0]
+    ex = run(kg_nlp, title, "We study this on Zorbit-7.")
+    assert prefix not in types(ex)
+    assert ("proposes", "PAPER", prefix) not in rels(ex)
