@@ -82,7 +82,7 @@ def test_hyphenated_qualifier_keeps_a_task_mentioned_once(kg_nlp):
     "title",
     [
         "Quantization Meets Reasoning: Low-Bit Models on Zorbit-7",
-        "Preemptive Hallucination Reduction: An Input-Level Approach",
+        "Preemptive Hallucination Detection: An Input-Level Approach",
     ],
 )
 def test_title_prefix_with_a_verb_or_task_head_is_no_name(kg_nlp, title):
