@@ -397,6 +397,7 @@ def title_names(
     whole_re: re.Pattern,
     tail_re: re.Pattern,
     heads: Mapping[str, tuple[EntityType, bool]] | None = None,
+    stops: frozenset[str] = frozenset(),
 ) -> list[tuple[int, int, str, EntityType | None]]:
     """Names a title without a "X:" prefix gives its proposal by its shape: the noun
     phrase before its first preposition ("Key-Value Memory Networks for ..."), the whole
@@ -413,13 +414,14 @@ def title_names(
     m = head_re.match(title) or whole_re.match(title)
     if m and _task_headed(m.group(1), heads):
         return []
-    if m and not _glued(m.group(1)):
+    if m and not _glued(m.group(1), stops):
         out.append((m.start(1), m.end(1), "title-head", None))
     elif not m or not m.group(1).split()[0].endswith("ing"):
         t = tail_re.search(title)
         if (
             t
-            and not _glued(t.group(1))
+            and not _glued(t.group(1), stops)
+            and not t.group(1).split()[0].lower().endswith("ing")
             and all(w[0].isupper() or w[0].isdigit() for w in t.group(1).split())
             and title.split()[0].endswith("ing")
         ):
@@ -434,8 +436,12 @@ def _task_headed(phrase: str, heads: Mapping[str, tuple[EntityType, bool]] | Non
     return head is not None and head[0] in (EntityType.TASK, EntityType.METRIC)
 
 
-def _glued(phrase: str) -> bool:
-    return any(w.lower() in _TITLE_GLUE for w in phrase.split())
+def _glued(phrase: str, stops: frozenset[str] = frozenset()) -> bool:
+    """A glue word or (of several words) a verb form or stop word inside a phrase."""
+    words = [w.lower() for w in phrase.split()]
+    return any(w in _TITLE_GLUE for w in words) or (
+        len(words) > 1 and any(w in stops for w in words)
+    )
 
 
 def shouted(text: str, title_end: int) -> bool:

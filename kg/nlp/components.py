@@ -349,7 +349,9 @@ class Candidates(RuleComponent):
             self.res.modifier_stops,
             self.res.heads,
         )
-        cued += candidates.title_names(text, t_end, *self.title_res, self.res.heads)
+        cued += candidates.title_names(
+            text, t_end, *self.title_res, self.res.heads, self.res.modifier_stops
+        )
         for s, e, rule, etype in cued:
             found.append((s, e, etype.value if etype else "", rule))
         descriptive = set()

@@ -117,8 +117,9 @@ def drop_passing_phrases(
         if s <= title_end or not text[s].islower():
             return False
         modifiers = text[s:e].lower().split()[:-1]
-        # a hyphenated qualifier ("low-resource") is specific, as in prefer_known_inner
-        return not all(w in technical or "-" in w for w in modifiers)
+        return not all(
+            w in technical or all(p in technical for p in w.split("-")) for w in modifiers
+        )
 
     return {k: g for k, g in groups.items() if not passing(g)}
 
