@@ -36,7 +36,7 @@ _STRIP_LEFT = "\"'([{\u201c\u2018*"
 _STRIP_RIGHT = "\"'.,;:!?)]}\u201d\u2019*"
 _GREEK = "\u0370-\u03ff"
 _SIZE_RE = re.compile(
-    r"\s(?:\d+(?:\.\d+)?[BMKk]|\d+x\d+[BM]|v\d+(?:\.\d+)*|(?:19|20)\d\d|XX?L)(?![\w-]|\.\d)"
+    r"\s(?:\d+(?:\.\d+)?[BMKk]|\d+x\d+[BM]|[vV]\d+(?:\.\d+)*|(?:19|20)\d\d|XX?L)(?![\w-]|\.\d)"
 )
 # A one-digit version after a known name ("AlpacaEval 2", "Tacotron 2"), not a count.
 _VERSION_DIGIT_RE = re.compile(

@@ -415,6 +415,7 @@ def type_groups(
     """
     t_type = title_type(text, title_end, res.cue_nouns)
     by_surface = {link_key(text[s:e]): g for g in groups.values() for s, e in g.mentions}
+    siblings = _sibling_types(text, groups)
     own_types: set[EntityType] = set()
     # The paper's own proposals first: names without evidence are typed like them.
     for g in sorted(groups.values(), key=lambda g: g.key not in introduced):
@@ -437,6 +438,9 @@ def type_groups(
                 g.votes[t_type] += W_TITLE
             if ctx is not None:
                 g.votes[ctx] += W_CONTEXT
+            sib = siblings.get((s, e))
+            if sib is not None:
+                g.votes[sib] += W_SUFFIX + 1
         for surface in set(surfaces):
             st = suffix_type(surface, res.affixes)
             if st is not None:
@@ -453,6 +457,33 @@ def type_groups(
             own_types.add(g.type)
         if "gaz" in g.sources and g.type is EntityType.DATASET and _called_benchmark(text, g):
             g.type = EntityType.BENCHMARK  # guideline rule 6: the text calls it a benchmark
+
+
+_LIST_GOES_ON_RE = re.compile(r"\s*(?:[,;.)]|and\b|or\b|$)")
+_SIBLING_GAP_RE = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*)$")
+
+
+def _sibling_types(text: str, groups: dict[str, Group]) -> dict[tuple[int, int], EntityType]:
+    """Mentions listed next to a known (gazetteer) entity, "GSM8k, MultiArith" or
+    "Switchboard and CallHome": the kind of their known neighbour (a list holds things
+    of one kind). Maps mention span -> that type."""
+    table = sorted((s, e, g) for g in groups.values() for s, e in g.mentions)
+    out: dict[tuple[int, int], EntityType] = {}
+    for (s1, e1, g1), (s2, e2, g2) in zip(table, table[1:], strict=False):
+        gap = text[e1:s2]
+        if g1 is g2 or not _SIBLING_GAP_RE.match(gap):
+            continue
+        if gap.strip() == "," and not _LIST_GOES_ON_RE.match(text, e2):
+            continue  # "On D1 and D2, X improves": a clause, not a list
+        for known, other in ((g1, (s2, e2)), (g2, (s1, e1))):
+            if "gaz" in known.sources and known.votes and "gaz" not in groups_of(other, g1, g2):
+                out.setdefault(other, max(known.votes.items(), key=lambda kv: kv[1])[0])
+    return out
+
+
+def groups_of(span: tuple[int, int], g1: Group, g2: Group) -> set[str]:
+    """The sources of whichever of two groups holds ``span``."""
+    return g1.sources if span in g1.mentions else g2.sources
 
 
 def _vote_compound(g: Group, surfaces: list[str], by_surface: dict[str, Group]) -> None:

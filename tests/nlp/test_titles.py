@@ -89,3 +89,33 @@ def test_title_prefix_with_a_verb_form_is_no_name(kg_nlp):
 def test_title_prefix_ending_in_a_task_head_is_a_task(kg_nlp):
     ex = run(kg_nlp, "Preemptive Hallucination Detection: A Study", "We study it on Zorbit-7.")
     assert types(ex).get("Preemptive Hallucination Detection") == "TASK", types(ex)
+
+
+def test_names_listed_with_a_known_dataset_are_datasets(kg_nlp):
+    ex = run(kg_nlp, "Speech Study", "We report results on Switchboard and CallHome and WSJ.")
+    got = types(ex)
+    assert got.get("CallHome") == got.get("Switchboard") == "DATASET", got
+
+
+def test_a_comma_that_ends_a_clause_is_no_list(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Readers",
+        "We present PolyRead, a reader. On TyDi QA and MLQA, PolyRead improves exact match.",
+    )
+    assert types(ex)["PolyRead"] in ("MODEL", "METHOD")
+    assert ("evaluates_on", "PolyRead", "MLQA") in rels(ex)
+
+
+def test_metrics_named_after_in_terms_of_are_kept(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Dialogue",
+        "Gains are demonstrated on Ubuntu in terms of perplexity, BLEU and ROUGE scores.",
+    )
+    assert {"perplexity", "BLEU", "ROUGE"} <= {e.name for e in ex.entities}
+
+
+def test_upper_case_version_stays_in_the_name(kg_nlp):
+    ex = run(kg_nlp, "Backbones", "We compare ShuffleNet V2 with MobileNet on ImageNet.")
+    assert "ShuffleNet V2" in types(ex)
