@@ -456,7 +456,9 @@ class Entities(RuleComponent):
         groups = filters.drop_unreported_metrics(
             fold_case(text), sents, groups, self.res.trigger_regex("result", folded=True)
         )
-        groups = filters.drop_passing_phrases(text, t_end, groups, self.res.technical_modifiers)
+        groups = filters.drop_passing_phrases(
+            text, t_end, groups, self.res.technical_modifiers, self.res.weak_heads
+        )
         info, spans = {}, []
         starts = offsets[0]
         for key, g in groups.items():

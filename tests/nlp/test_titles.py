@@ -119,3 +119,21 @@ def test_metrics_named_after_in_terms_of_are_kept(kg_nlp):
 def test_upper_case_version_stays_in_the_name(kg_nlp):
     ex = run(kg_nlp, "Backbones", "We compare ShuffleNet V2 with MobileNet on ImageNet.")
     assert "ShuffleNet V2" in types(ex)
+
+
+def test_once_mentioned_phrase_with_a_weak_head_is_dropped(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Agents",
+        "Agents need complex reasoning. We propose ZorbAgent and test it on Zorbit-7 "
+        "for semantic segmentation.",
+    )
+    names = {e.name for e in ex.entities}
+    assert "complex reasoning" not in names
+    assert "semantic segmentation" in names
+
+
+def test_weak_heads_file_is_read(tmp_path):
+    from kg.nlp.resources import load_resources
+
+    assert {"reasoning", "understanding", "mechanism"} <= load_resources().weak_heads
