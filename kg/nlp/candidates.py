@@ -510,6 +510,11 @@ def suffix_type(name: str, affixes: tuple[tuple[str, str, EntityType], ...]) -> 
 _PARAMS_RE = re.compile(r"\w[-\s]\d+(?:\.\d+)?B$")
 
 
+def has_param_count(name: str) -> bool:
+    """ "Qwen3 0.5B", "BlueLM-V-3B": a name ending in a parameter count (a trained model)."""
+    return bool(_PARAMS_RE.search(name))
+
+
 _NEXT_WORDS_RE = re.compile(r"[\s-]*([A-Za-z]+)(?:\s+([A-Za-z]+))?")
 # "<cue>[,:] [called] ["]" right before a span, matched on the reversed text (a
 # match at the start is much cheaper than a search anchored at the end).

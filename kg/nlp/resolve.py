@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from kg.link import link_key as _raw_link_key
 from kg.link import normalize_name as _raw_normalize_name
-from kg.nlp.candidates import suffix_type, type_evidence
+from kg.nlp.candidates import has_param_count, suffix_type, type_evidence
 from kg.nlp.resources import Resources
 from kg.records import EntityType
 
@@ -444,7 +444,8 @@ def type_groups(
         for surface in set(surfaces):
             st = suffix_type(surface, res.affixes)
             if st is not None:
-                g.votes[st] += W_SUFFIX
+                # a parameter count ("BlueLM-V-3B") outweighs a subtitle's "Algorithm"
+                g.votes[st] += W_TITLE + 1 if has_param_count(surface) else W_SUFFIX
         if name_like:
             _vote_compound(g, surfaces, by_surface)
             if g.introduced and _TITLE_MODEL_RE.search(text, 0, title_end):

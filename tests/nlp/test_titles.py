@@ -137,3 +137,8 @@ def test_weak_heads_file_is_read(tmp_path):
     from kg.nlp.resources import load_resources
 
     assert {"reasoning", "understanding", "mechanism"} <= load_resources().weak_heads
+
+
+def test_parameter_count_makes_a_model_despite_the_subtitle(kg_nlp):
+    ex = run(kg_nlp, "ZetaLM-V-3B: Algorithm and System Co-Design", "ZetaLM-V-3B runs on phones.")
+    assert types(ex)["ZetaLM-V-3B"] == "MODEL", types(ex)
