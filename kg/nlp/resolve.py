@@ -456,7 +456,7 @@ def type_groups(
         g.name = g.canonical or _best_name(surfaces)
         if g.introduced and g.type in (EntityType.MODEL, EntityType.METHOD):
             own_types.add(g.type)
-        if "gaz" in g.sources and g.type is EntityType.DATASET and _called_benchmark(text, g):
+        if g.type is EntityType.DATASET and _called_benchmark(text, g):
             g.type = EntityType.BENCHMARK  # guideline rule 6: the text calls it a benchmark
 
 
@@ -517,12 +517,39 @@ def _default_type(g: Group, surfaces: list[str], own_types=frozenset()) -> Entit
     return EntityType.METHOD
 
 
-_CALLED_BENCHMARK_RE = re.compile(r"[\s-]+(?:benchmarks?|suite)\b", re.IGNORECASE)
+# "the D4RL benchmark", "Weibo, PKU and MSRA benchmark datasets" (the list's cue noun)
+_CALLED_BENCHMARK_RE = re.compile(
+    r"(?:\s*(?:,|,?\s+and|,?\s+or)\s+[\w.\-]+(?:\s[A-Z0-9][\w.\-]*)?){0,6}[\s-]+"
+    r"(?:benchmarks?|suites?)\b(?![\s-]+(?:datasets?|data)\b)",
+    re.IGNORECASE,
+)
+# "benchmarks, including A, B", "benchmarks such as A", "benchmarks: A and B", "on the
+# benchmarks A, B": the list's cue noun before it (see context_type for the list itself)
+_BENCHMARK_LIST_BEFORE_RE = re.compile(
+    r"\bbenchmarks?\s*(?:[,:(]\s*)?(?:(?:such as|including|like|e\.g\.,?)\s*)?$", re.IGNORECASE
+)
+
+
+_BENCHMARK_DATA_RE = re.compile(r"benchmarks?[\s-]+data", re.IGNORECASE)
 
 
 def _called_benchmark(text: str, g: Group) -> bool:
-    """Whether a mention is followed by "benchmark" or "suite" ("the D4RL benchmark")."""
-    return any(_CALLED_BENCHMARK_RE.match(text, e) for _, e in g.mentions)
+    """Whether the text calls a mention a benchmark: followed by "benchmark" or "suite",
+    itself or as the last of a list ("the D4RL benchmark"), or listed after
+    "benchmarks" ("face recognition benchmarks, LFW, CFP and AgeDB")."""
+    for s, e in g.mentions:
+        if _CALLED_BENCHMARK_RE.match(text, e):
+            return True
+        m = _ON_CONTEXT_REVERSED_RE.match(text[max(0, s - 160) : s][::-1])
+        if m is not None:
+            kw = s - m.end()
+            word = text[kw : kw + 10].lower()
+            if (word.startswith("benchmark") and not _BENCHMARK_DATA_RE.match(text, kw)) or (
+                word.startswith(("including", "such as", "like"))
+                and _BENCHMARK_LIST_BEFORE_RE.search(text, max(0, kw - 40), kw)
+            ):
+                return True
+    return False
 
 
 def _best_name(surfaces: list[str]) -> str:

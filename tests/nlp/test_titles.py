@@ -142,3 +142,17 @@ def test_weak_heads_file_is_read(tmp_path):
 def test_parameter_count_makes_a_model_despite_the_subtitle(kg_nlp):
     ex = run(kg_nlp, "ZetaLM-V-3B: Algorithm and System Co-Design", "ZetaLM-V-3B runs on phones.")
     assert types(ex)["ZetaLM-V-3B"] == "MODEL", types(ex)
+
+
+@pytest.mark.parametrize(
+    ("abstract", "bench", "data"),
+    [
+        ("Results on face benchmarks, Zorbit-1, Zorbit-2 and Zorbit-3, are strong.", 3, 0),
+        ("Gains across video benchmarks, including Zorbit-1 and Zorbit-2.", 2, 0),
+        ("Experiments on the Zorbit-1 and Zorbit-2 benchmarks.", 2, 0),
+        ("Experiments on three benchmark datasets, Zorbit-1, Zorbit-2 and Zorbit-3.", 0, 3),
+    ],
+)
+def test_a_list_the_text_calls_benchmarks_is_benchmarks(kg_nlp, abstract, bench, data):
+    got = list(types(run(kg_nlp, "Study", abstract)).values())
+    assert got.count("BENCHMARK") == bench and got.count("DATASET") == data, got
