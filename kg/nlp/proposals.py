@@ -58,7 +58,7 @@ def _proposable(
 
 
 #: Substrings one of which every "named" trigger contains (see triggers.jsonl).
-_NAMED_HINTS = ("call", "name", "dub", "term", "coin", "denot", "refer", "our ")
+_NAMED_HINTS = ("call", "name", "dub", "term", "coin", "denot", "refer", "our ", "resulting")
 
 
 def find_introduced(

@@ -27,6 +27,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from kg.nlp.candidates import is_name_shaped
 from kg.nlp.resolve import Group
 from kg.nlp.resources import Resources, fold_case
 from kg.records import PAPER_HEAD, RELATION_SIGNATURES, EntityType, RelationType
@@ -43,10 +44,17 @@ _GENERIC_AFTER_RE = re.compile(
 )
 
 
-def _modifies_generic(text: str, end: int) -> bool:
+def _modifies_generic(text: str, end: int, start: int | None = None) -> bool:
     """A name used as a modifier of a generic plural or "-based" ("RL baselines",
-    "CNN-based models") stands for a class of things; "a CLIP model" is CLIP."""
-    return bool(_GENERIC_AFTER_RE.match(text, end))
+    "CNN-based models") stands for a class of things; "a CLIP model" is CLIP, and so are
+    "the hredGAN models" (a name-shaped word before a plural: the family of that name;
+    give ``start`` to check the shape)."""
+    m = _GENERIC_AFTER_RE.match(text, end)
+    if m is None:
+        return False
+    if start is not None and m.group().strip().lower() == "models":
+        return not is_name_shaped(text[start:end].split()[-1])
+    return True
 
 
 _WHERE_RE = re.compile(r"\s(?:on|in|across|at|for|using|under|with|while)\s", re.IGNORECASE)
@@ -416,7 +424,7 @@ def find_relations(
             tails = [
                 x
                 for x in mm
-                if x[0] >= m.end() and x[1] <= stop and not _modifies_generic(text, x[1])
+                if x[0] >= m.end() and x[1] <= stop and not _modifies_generic(text, x[1], x[0])
             ]
             if tails:  # "better than Y on D, E" - what follows "on" is not compared
                 where = _WHERE_RE.search(text, tails[0][1], stop)

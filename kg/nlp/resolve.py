@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from kg.link import link_key as _raw_link_key
 from kg.link import normalize_name as _raw_normalize_name
-from kg.nlp.candidates import has_param_count, suffix_type, type_evidence
+from kg.nlp.candidates import has_param_count, is_name_shaped, suffix_type, type_evidence
 from kg.nlp.resources import Resources
 from kg.records import EntityType
 
@@ -509,7 +509,10 @@ def _default_type(g: Group, surfaces: list[str], own_types=frozenset()) -> Entit
     proposes (baselines are compared like with like: a new algorithm against
     "FedProx", a new model against "Nemotron-4"), else a MODEL."""
     if "abbr-long" in g.sources:
-        return EntityType.TASK if any(s[:1].islower() for s in surfaces) else EntityType.METHOD
+        lower = any(s[:1].islower() for s in surfaces)
+        # "persona hredGAN (phredGAN)": a long form built on a name is a variant of it
+        named = any(is_name_shaped(w) for s in surfaces if " " in s for w in s.split())
+        return EntityType.TASK if lower and not named else EntityType.METHOD
     if g.introduced or any(_BARE_ACRONYM_RE.match(s) for s in surfaces):
         return EntityType.METHOD
     if len(own_types) == 1:

@@ -156,3 +156,17 @@ def test_parameter_count_makes_a_model_despite_the_subtitle(kg_nlp):
 def test_a_list_the_text_calls_benchmarks_is_benchmarks(kg_nlp, abstract, bench, data):
     got = list(types(run(kg_nlp, "Study", abstract)).values())
     assert got.count("BENCHMARK") == bench and got.count("DATASET") == data, got
+
+
+def test_resulting_names_a_proposal_built_on_a_known_name(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Dialogue",
+        "We modify the hredGAN architecture. The resulting persona hredGAN (phredGAN) shows "
+        "better performance than the existing hredGAN models.",
+    )
+    got = types(ex)
+    name = next(n for n in got if "phredGAN" in n or n == "persona hredGAN")
+    assert got[name] in ("METHOD", "MODEL"), got
+    assert ("proposes", "PAPER", name) in rels(ex)
+    assert ("outperforms", name, "hredGAN") in rels(ex), rels(ex)
