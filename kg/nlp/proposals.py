@@ -22,6 +22,7 @@ _PREP_BEFORE_RE = re.compile(
 )
 _DESCRIPTOR_BEFORE_RE = re.compile(r"\b(?:a|an|new|novel)\s+$", re.IGNORECASE)
 _ENUM_BEFORE_RE = re.compile(r"(?:\(\s*(?:\d+|[ivx]+|[a-e])\s*\)|\b(?:\d|[ivx]+)\))\s*$")
+_NEW_BEFORE_RE = re.compile(r"\b(?:[Aa]n?|[Oo]ur)\s+(?:[a-z][\w-]*\s+){0,3}$")
 _PHRASE_TYPES = frozenset({EntityType.TASK, EntityType.METRIC})
 MM_TYPES = frozenset({EntityType.MODEL, EntityType.METHOD, None})
 
@@ -149,6 +150,16 @@ def find_introduced(
             for x in _coordinated(text, ms, chosen):
                 if "gaz" not in groups[x[2]].sources:
                     add(x[2], "propose-we", sent)
+    # "a Dual-Style Encoding Network (DuSEN)", "an effective Motion Discrete Diffusion (MDD)
+    # framework": a capitalised long form defined with an indefinite article or "our" is new
+    for key, g in groups.items():
+        if key in found or "gaz" in g.sources or "abbr-long" not in g.sources:
+            continue
+        for s, e in g.mentions:
+            if s > title_end and text[s].isupper() and _NEW_BEFORE_RE.search(text, max(0, s - 40), s):
+                sent = next((b for b in sentences if b[0] <= s < b[1]), (s, e))
+                add(key, "abbr-new", sent)
+                break
     if not found and sentences:  # the title's shape names the proposal (fallback)
         for key, g in groups.items():
             if (

@@ -107,6 +107,7 @@ def metric_datasets(text: str, x: tuple, db_heads: list, attached: dict[tuple, t
 RULE_CONFIDENCE = {
     "title-colon": 0.95,
     "title-head": 0.8,
+    "abbr-new": 0.8,
     "propose-enum": 0.9,
     "named": 0.7,
     "propose-we": 0.65,

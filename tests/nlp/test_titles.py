@@ -170,3 +170,25 @@ def test_resulting_names_a_proposal_built_on_a_known_name(kg_nlp):
     assert got[name] in ("METHOD", "MODEL"), got
     assert ("proposes", "PAPER", name) in rels(ex)
     assert ("outperforms", name, "hredGAN") in rels(ex), rels(ex)
+
+
+def test_naming_cues_after_propose_and_name_this_method(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Study",
+        "We propose Idea Arena, an evaluation protocol. We name this method Classifier Score "
+        "Distillation (CSD), which is simple.",
+    )
+    props = {t for r, h, t in rels(ex) if r == "proposes"}
+    assert {"Idea Arena", "Classifier Score Distillation"} <= props, props
+
+
+def test_capitalised_long_form_with_an_article_is_new(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Voices",
+        "Central to our method is a Dual-Style Encoding Network (DuSEN). We compare with "
+        "Direct Preference Optimization (DPO).",
+    )
+    props = {t for r, h, t in rels(ex) if r == "proposes"}
+    assert "Dual-Style Encoding Network" in props and not any("Preference" in p for p in props)
