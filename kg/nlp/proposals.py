@@ -156,7 +156,8 @@ def find_introduced(
         if key in found or "gaz" in g.sources or "abbr-long" not in g.sources:
             continue
         for s, e in g.mentions:
-            if s > title_end and text[s].isupper() and _NEW_BEFORE_RE.search(text, max(0, s - 40), s):
+            new = _NEW_BEFORE_RE.search(text, max(0, s - 40), s)
+            if s > title_end and text[s].isupper() and new:
                 sent = next((b for b in sentences if b[0] <= s < b[1]), (s, e))
                 add(key, "abbr-new", sent)
                 break
