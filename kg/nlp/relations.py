@@ -179,7 +179,10 @@ _TAIL_CONTEXT_RE = re.compile(
     r"\s+(?:[\w-]+\s+){0,5}$",
     re.IGNORECASE,
 )
-_LIST_GAP_RE = re.compile(r"^\s*(?:,|and|or|&|,\s*and|,\s*or)\s*(?:the\s+)?$")
+# "on D1 and closed-loop D2": a hyphenated qualifier may sit before the next item
+_LIST_GAP_RE = re.compile(
+    r"^\s*(?:,|and|or|&|,\s*and|,\s*or)\s*(?:the\s+)?(?:[a-z]+-[a-z-]+\s+){0,2}$"
+)
 _NOT_ON_RE = re.compile(
     r"\b(?:based|relies|rely|relying|focus(?:es|ing)?|depend(?:s|ing)?|built|"
     r"conditioned|trained)\s+on\s+",

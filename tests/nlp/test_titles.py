@@ -192,3 +192,23 @@ def test_capitalised_long_form_with_an_article_is_new(kg_nlp):
     )
     props = {t for r, h, t in rels(ex) if r == "proposes"}
     assert "Dual-Style Encoding Network" in props and not any("Preference" in p for p in props)
+
+
+def test_superior_performance_over_is_a_comparison(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Zorb-RAG: Retrieval",
+        "We propose Zorb-RAG. Our model demonstrates superior performance over proprietary "
+        "models like Gemini-1.5-Pro and GPT-4o.",
+    )
+    assert ("outperforms", "Zorb-RAG", "GPT-4o") in rels(ex), rels(ex)
+
+
+def test_hyphenated_qualifier_inside_a_dataset_list(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "ZorbDrive: Driving",
+        "ZorbDrive achieves state-of-the-art performance on both the open-loop nuScenes and "
+        "closed-loop NavSim benchmarks.",
+    )
+    assert ("evaluates_on", "ZorbDrive", "NavSim") in rels(ex), rels(ex)
