@@ -221,9 +221,18 @@ def metric_modifier(word: str, metric_modifiers: frozenset[str]) -> bool:
 
 
 def _phrase_start(
-    text: str, head_start: int, floor: int, stops: frozenset[str], max_mods: int
+    text: str,
+    head_start: int,
+    floor: int,
+    stops: frozenset[str],
+    max_mods: int,
+    title_end: int = 0,
+    head_end: int = 0,
 ) -> tuple[int, int]:
-    """Walk back over adjacent modifier words before a head; return (start, count)."""
+    """Walk back over adjacent modifier words before a head; return (start, count).
+    In the title, a title-cased compound ("Low-Resource") is a modifier when the
+    abstract writes the phrase from it in lower case ("low-resource language
+    translation")."""
     start, n = head_start, 0
     lo = max(floor, head_start - 90)
     words = list(_WORD_RE.finditer(text, lo, head_start))
@@ -236,9 +245,21 @@ def _phrase_start(
         if not is_modifier(w.group(), stops):
             if n and _ACRONYM_MODIFIER_RE.match(w.group()):  # "KV cache compression"
                 start, n = w.start(), n + 1
+            elif head_start < title_end and _written_lower(text, w, head_end, title_end, stops):
+                start, n = w.start(), n + 1
+                continue
             break
         start, n = w.start(), n + 1
     return start, n
+
+
+def _written_lower(text: str, w: re.Match, head_end: int, title_end: int, stops) -> bool:
+    """Whether a title-cased title word before a head ("Single-View" in "Single-View View
+    Synthesis") is a modifier the abstract writes in lower case with the same phrase."""
+    word = w.group()
+    if "-" not in word or not is_modifier(word.lower(), stops):
+        return False
+    return text.find(text[w.start() : head_end].lower(), title_end) >= 0
 
 
 # A short acronym before a lower-case modifier is part of the phrase ("KV cache
@@ -254,6 +275,7 @@ def head_phrases(
     hits: Iterable[tuple[int, int, str]],
     max_mods: int = 3,
     metric_modifiers: frozenset[str] = frozenset(),
+    title_end: int = 0,
 ) -> list[tuple[int, int, EntityType]]:
     """Technique/task/metric phrases: up to ``max_mods`` modifier words, then a head noun.
 
@@ -272,7 +294,7 @@ def head_phrases(
         # A metric takes one modifier at most ("hallucination rate"), none when the head is
         # a metric on its own ("accuracy", not "zero-shot accuracy").
         limit = (0 if bare else 1) if etype is EntityType.METRIC else max_mods
-        start, n = _phrase_start(text, hs, floor, stops, limit)
+        start, n = _phrase_start(text, hs, floor, stops, limit, title_end, he)
         if n == 0 and not bare:
             continue
         if etype is EntityType.METRIC and bare and metric_modifiers:

@@ -333,6 +333,7 @@ class Candidates(RuleComponent):
             self._head_hits(doc),
             self.max_modifiers,
             self.res.metric_modifiers,
+            t_end,
         ):
             found.append((s, e, etype.value, "head"))
         matches = self.phrase_matcher(doc)

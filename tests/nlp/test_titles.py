@@ -212,3 +212,15 @@ def test_hyphenated_qualifier_inside_a_dataset_list(kg_nlp):
         "closed-loop NavSim benchmarks.",
     )
     assert ("evaluates_on", "ZorbDrive", "NavSim") in rels(ex), rels(ex)
+
+
+def test_title_cased_compound_joins_a_task_the_abstract_writes_in_lower_case(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "ZorbLep: Single-View View Synthesis with Planes",
+        "We study single-view view synthesis on Zorbit-7.",
+    )
+    names = {n.lower() for n in types(ex)}
+    assert "single-view view synthesis" in names and "view synthesis" not in names, names
+    ex = run(kg_nlp, "Label-Efficient Tumor Segmentation in CT", "We study tumor segmentation.")
+    assert "Label-Efficient Tumor Segmentation" not in types(ex)
