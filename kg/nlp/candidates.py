@@ -420,6 +420,7 @@ def title_names(
     tail_re: re.Pattern,
     heads: Mapping[str, tuple[EntityType, bool]] | None = None,
     stops: frozenset[str] = frozenset(),
+    cue_nouns: Mapping[str, EntityType] | None = None,
 ) -> list[tuple[int, int, str, EntityType | None]]:
     """Names a title without a "X:" prefix gives its proposal by its shape: the noun
     phrase before its first preposition ("Key-Value Memory Networks for ..."), the whole
@@ -434,7 +435,7 @@ def title_names(
     title = text[:title_end].rstrip()
     out: list[tuple[int, int, str, EntityType | None]] = []
     m = head_re.match(title) or whole_re.match(title)
-    if m and _task_headed(m.group(1), heads):
+    if m and _task_headed(m.group(1), heads, cue_nouns):
         return []
     if m and not _glued(m.group(1), stops):
         out.append((m.start(1), m.end(1), "title-head", None))
@@ -443,6 +444,7 @@ def title_names(
         if (
             t
             and not _glued(t.group(1), stops)
+            and not _task_headed(t.group(1), heads, cue_nouns)
             and not t.group(1).split()[0].lower().endswith("ing")
             and all(w[0].isupper() or w[0].isdigit() for w in t.group(1).split())
             and title.split()[0].endswith("ing")
@@ -451,9 +453,20 @@ def title_names(
     return out
 
 
-def _task_headed(phrase: str, heads: Mapping[str, tuple[EntityType, bool]] | None) -> bool:
-    """ "Unsupervised Anomaly Detection" ends in a task (or metric) head noun."""
+def _task_headed(
+    phrase: str,
+    heads: Mapping[str, tuple[EntityType, bool]] | None,
+    cue_nouns: Mapping[str, EntityType] | None = None,
+) -> bool:
+    """ "Unsupervised Anomaly Detection" ends in a task (or metric) head noun, "Public
+    Social Media Data" in a cue noun for data: no technique's name."""
     words = phrase.lower().split()
+    if (
+        words
+        and cue_nouns
+        and cue_nouns.get(words[-1]) in (EntityType.DATASET, EntityType.BENCHMARK)
+    ):
+        return True
     head = heads.get(words[-1]) if heads and words else None
     return head is not None and head[0] in (EntityType.TASK, EntityType.METRIC)
 

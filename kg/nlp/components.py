@@ -347,11 +347,11 @@ class Candidates(RuleComponent):
             t_end,
             self.res.cue_nouns,
             fold_case(text),
-            self.res.modifier_stops,
+            self.res.verb_forms,
             self.res.heads,
         )
         cued += candidates.title_names(
-            text, t_end, *self.title_res, self.res.heads, self.res.modifier_stops
+            text, t_end, *self.title_res, self.res.heads, self.res.verb_forms, self.res.cue_nouns
         )
         for s, e, rule, etype in cued:
             found.append((s, e, etype.value if etype else "", rule))

@@ -179,9 +179,11 @@ _TAIL_CONTEXT_RE = re.compile(
     r"\s+(?:[\w-]+\s+){0,5}$",
     re.IGNORECASE,
 )
-# "on D1 and closed-loop D2": a hyphenated qualifier may sit before the next item
+# "on D1 and closed-loop D2": a hyphenated qualifier may sit before the next item, an
+# abbreviation after the previous one ("on Labeled Faces in the Wild (LFW), YTF and ...")
 _LIST_GAP_RE = re.compile(
-    r"^\s*(?:,|and|or|&|,\s*and|,\s*or)\s*(?:the\s+)?(?:[a-z]+-[a-z-]+\s+){0,2}$"
+    r"^(?:\s*\([^()]{1,20}\))?\s*(?:,|and|or|&|,\s*and|,\s*or)\s*(?:the\s+)?"
+    r"(?:[a-z]+-[a-z-]+\s+){0,2}$"
 )
 _NOT_ON_RE = re.compile(
     r"\b(?:based|relies|rely|relying|focus(?:es|ing)?|depend(?:s|ing)?|built|"

@@ -461,7 +461,7 @@ def type_groups(
 
 
 _LIST_GOES_ON_RE = re.compile(r"\s*(?:[,;.)]|and\b|or\b|$)")
-_SIBLING_GAP_RE = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*)$")
+_SIBLING_GAP_RE = re.compile(r"^\)?(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*)$")
 
 
 def _sibling_types(text: str, groups: dict[str, Group]) -> dict[tuple[int, int], EntityType]:

@@ -129,6 +129,7 @@ class Resources:
     modifier_stops: frozenset[str]
     metric_modifiers: frozenset[str]
     weak_heads: frozenset[str]
+    verb_forms: frozenset[str]
     triggers: Mapping[str, tuple[Trigger, ...]]
     _regexes: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -401,5 +402,8 @@ def load_resources(data_dir: str | None = None) -> Resources:
         metric_modifiers=read_terms(base / "metric_modifiers.txt", normalise=False),
         modifier_stops=_modifier_stops(base, technical),
         weak_heads=read_terms(base / "weak_heads.txt", normalise=False),
+        verb_forms=frozenset(
+            set().union(*(verb_forms(v) for v in read_terms(base / "verbs.txt", normalise=False)))
+        ),
         triggers=read_triggers(base / "triggers.jsonl"),
     )

@@ -224,3 +224,27 @@ def test_title_cased_compound_joins_a_task_the_abstract_writes_in_lower_case(kg_
     assert "single-view view synthesis" in names and "view synthesis" not in names, names
     ex = run(kg_nlp, "Label-Efficient Tumor Segmentation in CT", "We study tumor segmentation.")
     assert "Label-Efficient Tumor Segmentation" not in types(ex)
+
+
+def test_dataset_list_with_abbreviations_is_evaluated_on_whole(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Zorb Learning for Faces",
+        "We propose ZorbNet. Extensive experiments on Labeled Face in the Wild (LFW), Youtube "
+        "Faces (YTF) and IARPA Janus Benchmark A (IJB-A) datasets show that ZorbNet works.",
+    )
+    assert types(ex)["Youtube Faces"] == "DATASET"
+    for d in ("LFW", "Youtube Faces", "IJB-A"):
+        assert ("evaluates_on", "ZorbNet", d) in rels(ex), rels(ex)
+
+
+def test_long_title_head_and_data_tail(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Scalable Angular Discriminative Deep Metric Learning for Face Recognition",
+        "Results on Zorbit-7 are strong.",
+    )
+    name = "Scalable Angular Discriminative Deep Metric Learning"
+    assert ("proposes", "PAPER", name) in rels(ex), rels(ex)
+    ex = run(kg_nlp, "Evaluating Models for Text Tasks with Public Social Media Data", "We test.")
+    assert not [r for r in rels(ex) if r[0] == "proposes"], rels(ex)
