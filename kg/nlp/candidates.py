@@ -191,7 +191,8 @@ def extend_with_size(text: str, end: int, known: bool = False) -> int:
     return m.end() if m else end
 
 
-_MODIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z-]*[A-Za-z]$")
+# letters and hyphens; digits only inside a hyphenated compound ("text-to-3D")
+_MODIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z-]*[A-Za-z]$|^[A-Za-z]+(?:-[A-Za-z0-9]+)+$")
 _LY_KEEP = frozenset({"anomaly", "early", "family", "assembly"})
 _DIMENSION_RE = re.compile(r"^[1-4][Dd]$")
 
@@ -259,7 +260,8 @@ def _written_lower(text: str, w: re.Match, head_end: int, title_end: int, stops)
     word = w.group()
     if "-" not in word or not is_modifier(word.lower(), stops):
         return False
-    return text.find(text[w.start() : head_end].lower(), title_end) >= 0
+    pos = text.lower().find(text[w.start() : head_end].lower(), title_end)
+    return pos >= 0 and text[pos].islower()
 
 
 # A short acronym before a lower-case modifier is part of the phrase ("KV cache

@@ -126,13 +126,21 @@ def drop_passing_phrases(
         if words and words[-1] in weak_heads:
             return True
         return not all(
-            w in technical or all(p in technical for p in w.split("-")) for w in modifiers
+            w in technical or all(_technical_part(p, technical) for p in w.split("-"))
+            for w in modifiers
         )
 
     return {k: g for k, g in groups.items() if not passing(g)}
 
 
 _DIGIT_RE = re.compile(r"\d")
+_COMPOUND_GLUE = frozenset({"to", "of", "and", "the", "in", "on", "for"})
+
+
+def _technical_part(part: str, technical: frozenset[str]) -> bool:
+    """A part of a hyphenated modifier that SciREX names use, a dimension ("3d") or the
+    glue of a compound ("text-to-3d")."""
+    return part in technical or part in _COMPOUND_GLUE or bool(_DIM_RE.match(part))
 _PLAIN_WORD_RE = re.compile(r"^[A-Za-z][a-z]+$")
 #: Last words of generic model classes: a plain word before one stays generic
 #: ("multilingual large language models"); not so for fields ("... machine learning").

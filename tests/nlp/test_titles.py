@@ -248,3 +248,9 @@ def test_long_title_head_and_data_tail(kg_nlp):
     assert ("proposes", "PAPER", name) in rels(ex), rels(ex)
     ex = run(kg_nlp, "Evaluating Models for Text Tasks with Public Social Media Data", "We test.")
     assert not [r for r in rels(ex) if r[0] == "proposes"], rels(ex)
+
+
+def test_compound_with_a_dimension_is_a_task_modifier(kg_nlp):
+    ex = run(kg_nlp, "Zorb Distillation for Text-to-3D Generation", "We study text-to-3D generation.")
+    assert types(ex).get("Text-to-3D Generation") == "TASK", types(ex)
+    assert "Text-to-3D" not in types(ex)
