@@ -141,6 +141,8 @@ def _technical_part(part: str, technical: frozenset[str]) -> bool:
     """A part of a hyphenated modifier that SciREX names use, a dimension ("3d") or the
     glue of a compound ("text-to-3d")."""
     return part in technical or part in _COMPOUND_GLUE or bool(_DIM_RE.match(part))
+
+
 _PLAIN_WORD_RE = re.compile(r"^[A-Za-z][a-z]+$")
 #: Last words of generic model classes: a plain word before one stays generic
 #: ("multilingual large language models"); not so for fields ("... machine learning").

@@ -251,6 +251,6 @@ def test_long_title_head_and_data_tail(kg_nlp):
 
 
 def test_compound_with_a_dimension_is_a_task_modifier(kg_nlp):
-    ex = run(kg_nlp, "Zorb Distillation for Text-to-3D Generation", "We study text-to-3D generation.")
+    ex = run(kg_nlp, "Zorb Distillation for Text-to-3D Generation", "We do text-to-3D generation.")
     assert types(ex).get("Text-to-3D Generation") == "TASK", types(ex)
     assert "Text-to-3D" not in types(ex)
