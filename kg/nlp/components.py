@@ -39,7 +39,16 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.fsutil import write_bytes
-from kg.nlp import abbreviation, candidates, filters, lists, proposals, relations, resolve
+from kg.nlp import (
+    abbreviation,
+    candidates,
+    filters,
+    lists,
+    proposals,
+    relations,
+    resolve,
+    titles,
+)
 from kg.nlp.resources import DATA_DIR, DATA_FILES, Resources, fold_case, load_resources
 from kg.nlp.sentences import sentence_bounds
 from kg.nlp.tokenizer import TEXT_KEY
@@ -308,8 +317,8 @@ class Candidates(RuleComponent):
         found: list[tuple[int, int, str, str]] = []
         t_end = title_end(text)
         names = candidates.name_spans(text)
-        if candidates.shouted(text, t_end):  # "LLAMA-OMNI: SEAMLESS SPEECH INTERACTION"
-            prefix = candidates.title_prefix_end(text, t_end)
+        if titles.shouted(text, t_end):  # "LLAMA-OMNI: SEAMLESS SPEECH INTERACTION"
+            prefix = titles.title_prefix_end(text, t_end)
             names = [(s, e) for s, e in names if s >= t_end or e <= prefix]
         for s, e in names:
             found.append((s, e, "", "shape"))
@@ -350,7 +359,7 @@ class Candidates(RuleComponent):
             self.res.verb_forms,
             self.res.heads,
         )
-        cued += candidates.title_names(
+        cued += titles.title_names(
             text, t_end, *self.title_res, self.res.heads, self.res.verb_forms, self.res.cue_nouns
         )
         for s, e, rule, etype in cued:

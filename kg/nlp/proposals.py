@@ -72,7 +72,7 @@ def find_introduced(
     title_spans: frozenset[tuple[int, int]] = frozenset(),
 ) -> dict[str, tuple[str, tuple[int, int]]]:
     """Groups the paper proposes: key -> (rule id, evidence sentence). ``title_spans``
-    are the title's shape names (:func:`kg.nlp.candidates.title_names`): the proposal
+    are the title's shape names (:func:`kg.nlp.titles.title_names`): the proposal
     when no cue of the abstract names one."""
     found: dict[str, tuple[str, tuple[int, int]]] = {}
 
