@@ -354,6 +354,9 @@ def _named(g: Group, text: str) -> bool:
 _NAMED_CHAR_RE = re.compile(r"[A-Z0-9\u0370-\u03ff]")
 
 
+_TITLE_RULES = frozenset({"title-colon", "title-head"})
+
+
 def find_relations(
     text: str,
     sentences: list[tuple[int, int]],
@@ -367,7 +370,10 @@ def find_relations(
     rels: list[Rel] = []
     for key, (rule, sent) in introduced.items():
         rels.append(Rel(RelationType.PROPOSES, PAPER_HEAD, key, sent, rule, confidence(rule)))
-    own_mm = [k for k in introduced if groups[k].type in MM]
+    # The paper's own models/methods; "our method" is the one its title names when it
+    # names one (its components, "a ... module (LASF)", are not what is evaluated).
+    own_all = [k for k in introduced if groups[k].type in MM]
+    own_mm = [k for k in own_all if introduced[k][0] in _TITLE_RULES] or own_all
     # Case-sensitive regexes over the case-folded text: same offsets, faster.
     eval_re = res.trigger_regex("evaluates_on", folded=True)
     out_re = res.trigger_regex("outperforms", folded=True)

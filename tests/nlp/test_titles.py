@@ -254,3 +254,16 @@ def test_compound_with_a_dimension_is_a_task_modifier(kg_nlp):
     ex = run(kg_nlp, "Zorb Distillation for Text-to-3D Generation", "We do text-to-3D generation.")
     assert types(ex).get("Text-to-3D Generation") == "TASK", types(ex)
     assert "Text-to-3D" not in types(ex)
+
+
+def test_the_title_system_not_its_components_is_evaluated(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "ZorbDet: Unified Open-Vocabulary Detection",
+        "We propose ZorbDet. It uses a Language-Aware Selective Fusion (LASF) module. "
+        "Our method achieves 50.6% AP on COCO.",
+    )
+    got = rels(ex)
+    assert ("proposes", "PAPER", "Language-Aware Selective Fusion") in got, got
+    assert ("evaluates_on", "ZorbDet", "COCO") in got
+    assert not [r for r in got if r[0] == "evaluates_on" and r[1] != "ZorbDet"], got
