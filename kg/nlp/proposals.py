@@ -40,7 +40,9 @@ def _proposable(
     task/metric phrase, not the object of a preposition, not a descriptor ("a new IFT
     dataset")."""
     g = groups[x[2]]
-    in_title = any(s < title_end for s, _ in g.mentions)
+    # the title names it as its subject: at its start ("Bi-Directional Attention Flow for
+    # ..."), not inside ("Cheap Lunch ... by Fine-tuning SAM", "MA-SAM: ... SAM Adaptation")
+    in_title = any(text[:s].strip().lower() in ("", "a", "an", "the") for s, _ in g.mentions)
     shaped = any(s >= title_end and _NAMED_CHAR_RE.search(text, s, e) for s, e in g.mentions)
     known = "gaz" in g.sources and not (in_title and shaped)
     if known or (g.sources & {"head", "repeat", "gaz"} and _top_type(g) in _PHRASE_TYPES):

@@ -267,3 +267,12 @@ def test_the_title_system_not_its_components_is_evaluated(kg_nlp):
     assert ("proposes", "PAPER", "Language-Aware Selective Fusion") in got, got
     assert ("evaluates_on", "ZorbDet", "COCO") in got
     assert not [r for r in got if r[0] == "evaluates_on" and r[1] != "ZorbDet"], got
+
+
+def test_known_name_inside_a_title_is_not_proposed(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Cheap Lunch for Segmentation by Fine-tuning SAM on Few Exemplars",
+        "We propose fine-tuning the Segment Anything Model (SAM) with few exemplars.",
+    )
+    assert not [r for r in rels(ex) if r[0] == "proposes" and "Segment" in r[2]], rels(ex)
