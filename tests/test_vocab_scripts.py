@@ -40,3 +40,48 @@ def test_prose_keeps_docstrings_and_comments_not_code():
     text = _common.prose(src)
     assert "ConvNeXt models." in text and "# ConvNeXt block" in text
     assert "class ConvNext" not in text
+
+
+def _build_gazetteer():
+    import build_gazetteer  # scripts/vocab (imported lazily: it pulls in the other scripts)
+
+    return build_gazetteer
+
+
+def test_curated_reference_gives_a_short_source_tag():
+    tag = _build_gazetteer().reference_tag
+    assert tag("Vaswani et al. 2017 (arXiv:1706.03762)") == "curated:Vaswani et al. 2017"
+    assert tag("OpenAI 2023, GPT-4 Technical Report (arXiv:2303.08774)") == "curated:OpenAI 2023"
+    assert tag("van den Oord et al. 2017 (NeurIPS)") == "curated:van den Oord et al. 2017"
+    assert tag("Kingma & Ba 2015") == "curated:Kingma & Ba 2015"
+    assert tag("-") == "curated:-"
+    assert tag("scirex-phrases") == "curated:scirex-phrases"
+    for bad in ("unaudited", "", "Vaswani et al.", "Vaswani; 2017", "see 2017x"):
+        assert tag(bad) is None, bad
+
+
+def test_curated_line_without_a_reference_is_rejected_with_its_line(tmp_path):
+    bg = _build_gazetteer()
+    path = tmp_path / "curated.tsv"
+    path.write_text(
+        "# header\nMODEL\tGPT-4\t\t\tOpenAI 2023, GPT-4 Technical Report\n"
+        "MODEL\tFooNet\t\t\tunaudited\n",
+        encoding="utf-8",
+    )
+    try:
+        bg.read_curated(path)
+    except SystemExit as err:
+        assert f"{path}:3:" in str(err) and "unaudited" in str(err)
+    else:
+        raise AssertionError("an unaudited line was accepted")
+    path.write_text("MODEL\tGPT-4\t\t\tOpenAI 2023, GPT-4 Technical Report\n", encoding="utf-8")
+    assert [r.source for r in bg.read_curated(path)] == ["curated:OpenAI 2023"]
+
+
+def test_every_curated_entry_and_gazetteer_line_is_traced():
+    bg = _build_gazetteer()
+    rows = bg.read_curated(REPO / "scripts" / "vocab" / "curated.tsv")  # exits on a bad line
+    assert rows and all(r.source.startswith("curated:") for r in rows)
+    gazetteer = (REPO / "kg" / "data" / "gazetteer.tsv").read_text(encoding="utf-8")
+    sources = [line.split("\t")[4] for line in gazetteer.splitlines() if not line.startswith("#")]
+    assert sources and all(s and s != "-" and "unaudited" not in s for s in sources)

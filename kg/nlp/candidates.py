@@ -23,6 +23,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+from kg.nlp.titles import _SUBTITLE_NAME_RE, title_prefix_name
 from kg.records import EntityType
 
 _WORD_RE = re.compile(r"\S+")
@@ -36,7 +37,7 @@ _STRIP_LEFT = "\"'([{\u201c\u2018*"
 _STRIP_RIGHT = "\"'.,;:!?)]}\u201d\u2019*"
 _GREEK = "\u0370-\u03ff"
 _SIZE_RE = re.compile(
-    r"\s(?:\d+(?:\.\d+)?[BMKk]|\d+x\d+[BM]|v\d+(?:\.\d+)*|(?:19|20)\d\d|XX?L)(?![\w-]|\.\d)"
+    r"\s(?:\d+(?:\.\d+)?[BMKk]|\d+x\d+[BM]|[vV]\d+(?:\.\d+)*|(?:19|20)\d\d|XX?L)(?![\w-]|\.\d)"
 )
 # A one-digit version after a known name ("AlpacaEval 2", "Tacotron 2"), not a count.
 _VERSION_DIGIT_RE = re.compile(
@@ -145,6 +146,10 @@ def name_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int,
         start, end = _strip_word(text, m.start(), m.end())
         if end - start < 2:
             continue
+        parts = _slash_parts(text, start, end)
+        if parts:  # "LoRA/QLoRA": two names; "ViT-B/16", "CNN/DailyMail" stay one
+            spans.extend(parts)
+            continue
         end = _trim_descriptive_tail(text, start, end)
         if not is_name_shaped(text[start:end]):
             continue
@@ -155,6 +160,20 @@ def name_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int,
             end = tail.end()
         spans.append((start, end))
     return spans
+
+
+def _slash_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The two names of "A/B" when both sides are names of their own and one extends
+    the other ("LoRA/QLoRA", "GPT-4/GPT-4o"); else nothing."""
+    word = text[start:end]
+    if word.count("/") != 1:
+        return []
+    a, b = word.split("/")
+    if len(a) < 2 or len(b) < 2 or not (is_name_shaped(a) and is_name_shaped(b)):
+        return []
+    if not (a in b or b in a or a.split("-")[0] == b.split("-")[0]):
+        return []
+    return [(start, start + len(a)), (end - len(b), end)]
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -173,7 +192,8 @@ def extend_with_size(text: str, end: int, known: bool = False) -> int:
     return m.end() if m else end
 
 
-_MODIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z-]*[A-Za-z]$")
+# letters and hyphens; digits only inside a hyphenated compound ("text-to-3D")
+_MODIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z-]*[A-Za-z]$|^[A-Za-z]+(?:-[A-Za-z0-9]+)+$")
 _LY_KEEP = frozenset({"anomaly", "early", "family", "assembly"})
 _DIMENSION_RE = re.compile(r"^[1-4][Dd]$")
 
@@ -203,9 +223,18 @@ def metric_modifier(word: str, metric_modifiers: frozenset[str]) -> bool:
 
 
 def _phrase_start(
-    text: str, head_start: int, floor: int, stops: frozenset[str], max_mods: int
+    text: str,
+    head_start: int,
+    floor: int,
+    stops: frozenset[str],
+    max_mods: int,
+    title_end: int = 0,
+    head_end: int = 0,
 ) -> tuple[int, int]:
-    """Walk back over adjacent modifier words before a head; return (start, count)."""
+    """Walk back over adjacent modifier words before a head; return (start, count).
+    In the title, a title-cased compound ("Low-Resource") is a modifier when the
+    abstract writes the phrase from it in lower case ("low-resource language
+    translation")."""
     start, n = head_start, 0
     lo = max(floor, head_start - 90)
     words = list(_WORD_RE.finditer(text, lo, head_start))
@@ -218,9 +247,22 @@ def _phrase_start(
         if not is_modifier(w.group(), stops):
             if n and _ACRONYM_MODIFIER_RE.match(w.group()):  # "KV cache compression"
                 start, n = w.start(), n + 1
+            elif head_start < title_end and _written_lower(text, w, head_end, title_end, stops):
+                start, n = w.start(), n + 1
+                continue
             break
         start, n = w.start(), n + 1
     return start, n
+
+
+def _written_lower(text: str, w: re.Match, head_end: int, title_end: int, stops) -> bool:
+    """Whether a title-cased title word before a head ("Single-View" in "Single-View View
+    Synthesis") is a modifier the abstract writes in lower case with the same phrase."""
+    word = w.group()
+    if "-" not in word or not is_modifier(word.lower(), stops):
+        return False
+    pos = text.lower().find(text[w.start() : head_end].lower(), title_end)
+    return pos >= 0 and text[pos].islower()
 
 
 # A short acronym before a lower-case modifier is part of the phrase ("KV cache
@@ -236,6 +278,7 @@ def head_phrases(
     hits: Iterable[tuple[int, int, str]],
     max_mods: int = 3,
     metric_modifiers: frozenset[str] = frozenset(),
+    title_end: int = 0,
 ) -> list[tuple[int, int, EntityType]]:
     """Technique/task/metric phrases: up to ``max_mods`` modifier words, then a head noun.
 
@@ -254,7 +297,7 @@ def head_phrases(
         # A metric takes one modifier at most ("hallucination rate"), none when the head is
         # a metric on its own ("accuracy", not "zero-shot accuracy").
         limit = (0 if bare else 1) if etype is EntityType.METRIC else max_mods
-        start, n = _phrase_start(text, hs, floor, stops, limit)
+        start, n = _phrase_start(text, hs, floor, stops, limit, title_end, he)
         if n == 0 and not bare:
             continue
         if etype is EntityType.METRIC and bare and metric_modifiers:
@@ -297,12 +340,6 @@ _NAMED_AFTER_RE = re.compile(
     rf"\s*(?:[\"\u201c\u2018']([^\"\u201d\u2019'\n]{{1,60}}?)\s*(?:\([^)\n]*\))?[\"\u201d\u2019']"
     rf"|({_CAP_WORD}(?:\s+(?:{_CAP_WORD}|\d+(?:\.\d+)?[BM]?))*))"
 )
-_TITLE_PREFIX_RE = re.compile(r"^\s*([^:?!]{1,40}?)\s*:\s+\S")
-_TITLE_GLUE = frozenset({"and", "or", "of", "the", "a", "an", "in", "on", "for", "to", "is", "are"})
-_GREEK_CHARS = frozenset(chr(c) for c in range(0x370, 0x400))
-_SUBTITLE_NAME_RE = re.compile(
-    r":\s+An?\s+((?:[A-Z][\w-]*\s+){1,4}(?:Method|Framework|Approach|Algorithm))\b"
-)
 _CUE_AFTER_CAPS_RE = re.compile(
     r"\b(datasets?|benchmarks?|corpus|corpora|Datasets?|Benchmarks?|Corpus|Suite)\b"
 )
@@ -316,6 +353,8 @@ def cued_names(
     title_end: int,
     cue_nouns: Mapping[str, EntityType] | None = None,
     scan_text: str | None = None,
+    stops: frozenset[str] = frozenset(),
+    heads: Mapping[str, tuple[EntityType, bool]] | None = None,
 ) -> list[tuple[int, int, str, EntityType | None]]:
     """Capitalised names introduced by context.
 
@@ -360,7 +399,7 @@ def cued_names(
             if e > s and len(text[s:e].split()) <= 6:
                 out.append((s, e, "named", None))
     if title_end > 0:
-        prefix = _title_prefix_name(text, title_end)
+        prefix = title_prefix_name(text, title_end, stops, heads)
         if prefix is not None:
             out.append((*prefix, "title-colon", None))
         else:
@@ -368,34 +407,6 @@ def cued_names(
             if sub:
                 out.append((sub.start(1), sub.end(1), "title-colon", EntityType.METHOD))
     return out
-
-
-def shouted(text: str, title_end: int) -> bool:
-    """Whether the title is written in capitals (most of its letters upper case): then
-    its words are not acronyms, and only a prefix before a colon can be a name."""
-    letters = [c for c in text[:title_end] if c.isalpha()]
-    return len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
-
-
-def title_prefix_end(text: str, title_end: int) -> int:
-    """End of a title's prefix before its colon ("LLAMA-OMNI: ..." -> 10), else 0."""
-    colon = text.find(":", 0, title_end)
-    return colon if 0 < colon <= 40 else 0
-
-
-def _title_prefix_name(text: str, title_end: int) -> tuple[int, int] | None:
-    """The span of a title prefix that is a name: one to three words before a colon,
-    capitalised, no glue words ("Lawma: ...", not "Pooling And Attention: ...")."""
-    t = _TITLE_PREFIX_RE.match(text, 0, title_end)
-    if not t:
-        return None
-    prefix = t.group(1).strip()
-    words = prefix.split()
-    if any(w.lower() in _TITLE_GLUE for w in words) or not 1 <= len(words) <= 3:
-        return None
-    if not (prefix[:1].isupper() or prefix[:1] in _GREEK_CHARS):
-        return None
-    return t.start(1), t.start(1) + len(prefix)
 
 
 def is_descriptive(long_form: str) -> bool:
@@ -421,6 +432,11 @@ def suffix_type(name: str, affixes: tuple[tuple[str, str, EntityType], ...]) -> 
 
 
 _PARAMS_RE = re.compile(r"\w[-\s]\d+(?:\.\d+)?B$")
+
+
+def has_param_count(name: str) -> bool:
+    """ "Qwen3 0.5B", "BlueLM-V-3B": a name ending in a parameter count (a trained model)."""
+    return bool(_PARAMS_RE.search(name))
 
 
 _NEXT_WORDS_RE = re.compile(r"[\s-]*([A-Za-z]+)(?:\s+([A-Za-z]+))?")

@@ -39,7 +39,16 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.fsutil import write_bytes
-from kg.nlp import abbreviation, candidates, filters, lists, proposals, relations, resolve
+from kg.nlp import (
+    abbreviation,
+    candidates,
+    filters,
+    lists,
+    proposals,
+    relations,
+    resolve,
+    titles,
+)
 from kg.nlp.resources import DATA_DIR, DATA_FILES, Resources, fold_case, load_resources
 from kg.nlp.sentences import sentence_bounds
 from kg.nlp.tokenizer import TEXT_KEY
@@ -287,6 +296,9 @@ class Candidates(RuleComponent):
             self.head_ids[self.nlp.vocab.strings.add(f"kg_head_{head}")] = head
             self.head_matcher.add(f"kg_head_{head}", [self.nlp.make_doc(head)])
         self.named_re = res.trigger_regex("named", folded=True)
+        self.title_res = tuple(
+            res.trigger_regex(k) for k in ("title-head", "title-whole", "title-tail")
+        )
         self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.phrase_types = {}
         for phrase, etype in res.phrases.items():
@@ -305,8 +317,8 @@ class Candidates(RuleComponent):
         found: list[tuple[int, int, str, str]] = []
         t_end = title_end(text)
         names = candidates.name_spans(text)
-        if candidates.shouted(text, t_end):  # "LLAMA-OMNI: SEAMLESS SPEECH INTERACTION"
-            prefix = candidates.title_prefix_end(text, t_end)
+        if titles.shouted(text, t_end):  # "LLAMA-OMNI: SEAMLESS SPEECH INTERACTION"
+            prefix = titles.title_prefix_end(text, t_end)
             names = [(s, e) for s, e in names if s >= t_end or e <= prefix]
         for s, e in names:
             found.append((s, e, "", "shape"))
@@ -330,6 +342,7 @@ class Candidates(RuleComponent):
             self._head_hits(doc),
             self.max_modifiers,
             self.res.metric_modifiers,
+            t_end,
         ):
             found.append((s, e, etype.value, "head"))
         matches = self.phrase_matcher(doc)
@@ -338,7 +351,16 @@ class Candidates(RuleComponent):
             for mid, ts, te in matches:
                 found.append((starts[ts], ends[te - 1], self.phrase_types[mid].value, "lex"))
         cued = candidates.cued_names(
-            text, self.named_re, t_end, self.res.cue_nouns, fold_case(text)
+            text,
+            self.named_re,
+            t_end,
+            self.res.cue_nouns,
+            fold_case(text),
+            self.res.verb_forms,
+            self.res.heads,
+        )
+        cued += titles.title_names(
+            text, t_end, *self.title_res, self.res.heads, self.res.verb_forms, self.res.cue_nouns
         )
         for s, e, rule, etype in cued:
             found.append((s, e, etype.value if etype else "", rule))
@@ -428,17 +450,25 @@ class Entities(RuleComponent):
         kept = resolve.merge_metric_names(text, kept, self.metric_heads)
         groups = resolve.group_mentions(text, kept, pairs, self.gaz_keys)
         mentions = resolve.mention_table(groups)
-        introduced = proposals.find_introduced(text, t_end, sents, mentions, groups, self.res)
+        title_spans = frozenset((c.start, c.end) for c in cands if c.source == "title-head")
+        introduced = proposals.find_introduced(
+            text, t_end, sents, mentions, groups, self.res, title_spans
+        )
         # Variants of a proposal ("X-base") are typed on their own evidence.
         own = {k for k, (rule, _) in introduced.items() if rule != "variant"}
         resolve.type_groups(text, t_end, groups, self.res, own)
         for key in introduced.keys() - own:
             groups[key].introduced = True
+        groups = {  # a title's shape names only what the paper proposes
+            k: g for k, g in groups.items() if g.sources != {"title-head"} or g.introduced
+        }
         groups = filters.drop_unsupported_capitalised(text, groups)
         groups = filters.drop_unreported_metrics(
             fold_case(text), sents, groups, self.res.trigger_regex("result", folded=True)
         )
-        groups = filters.drop_passing_phrases(text, t_end, groups, self.res.technical_modifiers)
+        groups = filters.drop_passing_phrases(
+            text, t_end, groups, self.res.technical_modifiers, self.res.weak_heads
+        )
         info, spans = {}, []
         starts = offsets[0]
         for key, g in groups.items():

@@ -99,14 +99,19 @@ def prefer_known_inner(
 
 
 def drop_passing_phrases(
-    text: str, title_end: int, groups: dict[str, Group], technical: frozenset[str]
+    text: str,
+    title_end: int,
+    groups: dict[str, Group],
+    technical: frozenset[str],
+    weak_heads: frozenset[str] = frozenset(),
 ) -> dict[str, Group]:
     """Drop technique/task phrases mentioned only in passing that describe rather than
     name: found by a head noun alone (no gazetteer entry, lexicon phrase, abbreviation or
     name), lower case, once, not in the title, not proposed by the paper, and with a
     modifier that SciREX's technique and task names do not use (``technical``, from
     ``scirex_modifiers.txt``): "beam search" and "legal text classification" stay,
-    "successful matching" goes."""
+    "successful matching" goes. With a head of ``weak_heads`` ("complex reasoning")
+    such a phrase goes whatever its modifiers."""
 
     def passing(g: Group) -> bool:
         if g.type not in (EntityType.TASK, EntityType.METHOD) or g.introduced:
@@ -116,15 +121,28 @@ def drop_passing_phrases(
         s, e = g.mentions[0]
         if s <= title_end or not text[s].islower():
             return False
-        modifiers = text[s:e].lower().split()[:-1]
+        words = text[s:e].lower().split()
+        modifiers = words[:-1]
+        if words and words[-1] in weak_heads:
+            return True
         return not all(
-            w in technical or all(p in technical for p in w.split("-")) for w in modifiers
+            w in technical or all(_technical_part(p, technical) for p in w.split("-"))
+            for w in modifiers
         )
 
     return {k: g for k, g in groups.items() if not passing(g)}
 
 
 _DIGIT_RE = re.compile(r"\d")
+_COMPOUND_GLUE = frozenset({"to", "of", "and", "the", "in", "on", "for"})
+
+
+def _technical_part(part: str, technical: frozenset[str]) -> bool:
+    """A part of a hyphenated modifier that SciREX names use, a dimension ("3d") or the
+    glue of a compound ("text-to-3d")."""
+    return part in technical or part in _COMPOUND_GLUE or bool(_DIM_RE.match(part))
+
+
 _PLAIN_WORD_RE = re.compile(r"^[A-Za-z][a-z]+$")
 #: Last words of generic model classes: a plain word before one stays generic
 #: ("multilingual large language models"); not so for fields ("... machine learning").

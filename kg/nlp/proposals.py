@@ -22,7 +22,9 @@ _PREP_BEFORE_RE = re.compile(
 )
 _DESCRIPTOR_BEFORE_RE = re.compile(r"\b(?:a|an|new|novel)\s+$", re.IGNORECASE)
 _ENUM_BEFORE_RE = re.compile(r"(?:\(\s*(?:\d+|[ivx]+|[a-e])\s*\)|\b(?:\d|[ivx]+)\))\s*$")
+_NEW_BEFORE_RE = re.compile(r"\b(?:[Aa]n?|[Oo]ur)\s+(?:[a-z][\w-]*\s+){0,3}$")
 _PHRASE_TYPES = frozenset({EntityType.TASK, EntityType.METRIC})
+MM_TYPES = frozenset({EntityType.MODEL, EntityType.METHOD, None})
 
 
 def _top_type(g: Group) -> EntityType | None:
@@ -38,7 +40,9 @@ def _proposable(
     task/metric phrase, not the object of a preposition, not a descriptor ("a new IFT
     dataset")."""
     g = groups[x[2]]
-    in_title = any(s < title_end for s, _ in g.mentions)
+    # the title names it as its subject: at its start ("Bi-Directional Attention Flow for
+    # ..."), not inside ("Cheap Lunch ... by Fine-tuning SAM", "MA-SAM: ... SAM Adaptation")
+    in_title = any(text[:s].strip().lower() in ("", "a", "an", "the") for s, _ in g.mentions)
     shaped = any(s >= title_end and _NAMED_CHAR_RE.search(text, s, e) for s, e in g.mentions)
     known = "gaz" in g.sources and not (in_title and shaped)
     if known or (g.sources & {"head", "repeat", "gaz"} and _top_type(g) in _PHRASE_TYPES):
@@ -57,7 +61,7 @@ def _proposable(
 
 
 #: Substrings one of which every "named" trigger contains (see triggers.jsonl).
-_NAMED_HINTS = ("call", "name", "dub", "term", "coin", "denot", "refer", "our ")
+_NAMED_HINTS = ("call", "name", "dub", "term", "coin", "denot", "refer", "our ", "resulting")
 
 
 def find_introduced(
@@ -67,8 +71,11 @@ def find_introduced(
     mentions: list[tuple[int, int, str]],
     groups: dict[str, Group],
     res: Resources,
+    title_spans: frozenset[tuple[int, int]] = frozenset(),
 ) -> dict[str, tuple[str, tuple[int, int]]]:
-    """Groups the paper proposes: key -> (rule id, evidence sentence)."""
+    """Groups the paper proposes: key -> (rule id, evidence sentence). ``title_spans``
+    are the title's shape names (:func:`kg.nlp.titles.title_names`): the proposal
+    when no cue of the abstract names one."""
     found: dict[str, tuple[str, tuple[int, int]]] = {}
 
     def add(key: str, rule: str, sent: tuple[int, int]) -> None:
@@ -97,6 +104,7 @@ def find_introduced(
             for x in ms:  # "...: A Divergence-based Calibration Method"
                 if x[1] <= title_end and "title-colon" in groups[x[2]].sources:
                     add(x[2], "title-colon", sent)
+
         named_here = False
         for m in named_re.finditer(low, lo, hi) if may_name else ():
             nxt = [x for x in ms if x[0] >= m.end() and x[0] - m.end() <= 3]
@@ -144,6 +152,25 @@ def find_introduced(
             for x in _coordinated(text, ms, chosen):
                 if "gaz" not in groups[x[2]].sources:
                     add(x[2], "propose-we", sent)
+    # "a Dual-Style Encoding Network (DuSEN)", "an effective Motion Discrete Diffusion (MDD)
+    # framework": a capitalised long form defined with an indefinite article or "our" is new
+    for key, g in groups.items():
+        if key in found or "gaz" in g.sources or "abbr-long" not in g.sources:
+            continue
+        for s, e in g.mentions:
+            new = _NEW_BEFORE_RE.search(text, max(0, s - 40), s)
+            if s > title_end and text[s].isupper() and new:
+                sent = next((b for b in sentences if b[0] <= s < b[1]), (s, e))
+                add(key, "abbr-new", sent)
+                break
+    if not found and sentences:  # the title's shape names the proposal (fallback)
+        for key, g in groups.items():
+            if (
+                ("title-head" in g.sources or title_spans.intersection(g.mentions))
+                and "gaz" not in g.sources
+                and _top_type(g) in MM_TYPES
+            ):
+                add(key, "title-head", sentences[0])
     _add_variants(text, sentences, groups, found)
     return found
 

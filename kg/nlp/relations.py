@@ -27,6 +27,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from kg.nlp.candidates import is_name_shaped
 from kg.nlp.resolve import Group
 from kg.nlp.resources import Resources, fold_case
 from kg.records import PAPER_HEAD, RELATION_SIGNATURES, EntityType, RelationType
@@ -43,10 +44,17 @@ _GENERIC_AFTER_RE = re.compile(
 )
 
 
-def _modifies_generic(text: str, end: int) -> bool:
+def _modifies_generic(text: str, end: int, start: int | None = None) -> bool:
     """A name used as a modifier of a generic plural or "-based" ("RL baselines",
-    "CNN-based models") stands for a class of things; "a CLIP model" is CLIP."""
-    return bool(_GENERIC_AFTER_RE.match(text, end))
+    "CNN-based models") stands for a class of things; "a CLIP model" is CLIP, and so are
+    "the hredGAN models" (a name-shaped word before a plural: the family of that name;
+    give ``start`` to check the shape)."""
+    m = _GENERIC_AFTER_RE.match(text, end)
+    if m is None:
+        return False
+    if start is not None and m.group().strip().lower() == "models":
+        return not is_name_shaped(text[start:end].split()[-1])
+    return True
 
 
 _WHERE_RE = re.compile(r"\s(?:on|in|across|at|for|using|under|with|while)\s", re.IGNORECASE)
@@ -98,6 +106,8 @@ def metric_datasets(text: str, x: tuple, db_heads: list, attached: dict[tuple, t
 #: (rules not listed: 0.5).
 RULE_CONFIDENCE = {
     "title-colon": 0.95,
+    "title-head": 0.8,
+    "abbr-new": 0.8,
     "propose-enum": 0.9,
     "named": 0.7,
     "propose-we": 0.65,
@@ -169,7 +179,12 @@ _TAIL_CONTEXT_RE = re.compile(
     r"\s+(?:[\w-]+\s+){0,5}$",
     re.IGNORECASE,
 )
-_LIST_GAP_RE = re.compile(r"^\s*(?:,|and|or|&|,\s*and|,\s*or)\s*(?:the\s+)?$")
+# "on D1 and closed-loop D2": a hyphenated qualifier may sit before the next item, an
+# abbreviation after the previous one ("on Labeled Faces in the Wild (LFW), YTF and ...")
+_LIST_GAP_RE = re.compile(
+    r"^(?:\s*\([^()]{1,20}\))?\s*(?:,|and|or|&|,\s*and|,\s*or)\s*(?:the\s+)?"
+    r"(?:[a-z]+-[a-z-]+\s+){0,2}$"
+)
 _NOT_ON_RE = re.compile(
     r"\b(?:based|relies|rely|relying|focus(?:es|ing)?|depend(?:s|ing)?|built|"
     r"conditioned|trained)\s+on\s+",
@@ -339,6 +354,9 @@ def _named(g: Group, text: str) -> bool:
 _NAMED_CHAR_RE = re.compile(r"[A-Z0-9\u0370-\u03ff]")
 
 
+_TITLE_RULES = frozenset({"title-colon", "title-head"})
+
+
 def find_relations(
     text: str,
     sentences: list[tuple[int, int]],
@@ -352,7 +370,10 @@ def find_relations(
     rels: list[Rel] = []
     for key, (rule, sent) in introduced.items():
         rels.append(Rel(RelationType.PROPOSES, PAPER_HEAD, key, sent, rule, confidence(rule)))
-    own_mm = [k for k in introduced if groups[k].type in MM]
+    # The paper's own models/methods; "our method" is the one its title names when it
+    # names one (its components, "a ... module (LASF)", are not what is evaluated).
+    own_all = [k for k in introduced if groups[k].type in MM]
+    own_mm = [k for k in own_all if introduced[k][0] in _TITLE_RULES] or own_all
     # Case-sensitive regexes over the case-folded text: same offsets, faster.
     eval_re = res.trigger_regex("evaluates_on", folded=True)
     out_re = res.trigger_regex("outperforms", folded=True)
@@ -415,7 +436,7 @@ def find_relations(
             tails = [
                 x
                 for x in mm
-                if x[0] >= m.end() and x[1] <= stop and not _modifies_generic(text, x[1])
+                if x[0] >= m.end() and x[1] <= stop and not _modifies_generic(text, x[1], x[0])
             ]
             if tails:  # "better than Y on D, E" - what follows "on" is not compared
                 where = _WHERE_RE.search(text, tails[0][1], stop)

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from kg.link import link_key as _raw_link_key
 from kg.link import normalize_name as _raw_normalize_name
-from kg.nlp.candidates import suffix_type, type_evidence
+from kg.nlp.candidates import has_param_count, is_name_shaped, suffix_type, type_evidence
 from kg.nlp.resources import Resources
 from kg.records import EntityType
 
@@ -39,6 +39,7 @@ normalize_name = lru_cache(maxsize=1 << 16)(_raw_normalize_name)
 PRIORITY = {
     "gaz": 0,
     "title-colon": 1,
+    "title-head": 5,
     "named": 1,
     "abbr-long": 2,
     "abbr-short": 2,
@@ -57,6 +58,7 @@ NAME_SOURCES = frozenset(
         "shape",
         "named",
         "title-colon",
+        "title-head",
         "abbr-short",
         "abbr-long",
         "repeat",
@@ -413,6 +415,7 @@ def type_groups(
     """
     t_type = title_type(text, title_end, res.cue_nouns)
     by_surface = {link_key(text[s:e]): g for g in groups.values() for s, e in g.mentions}
+    siblings = _sibling_types(text, groups)
     own_types: set[EntityType] = set()
     # The paper's own proposals first: names without evidence are typed like them.
     for g in sorted(groups.values(), key=lambda g: g.key not in introduced):
@@ -435,10 +438,14 @@ def type_groups(
                 g.votes[t_type] += W_TITLE
             if ctx is not None:
                 g.votes[ctx] += W_CONTEXT
+            sib = siblings.get((s, e))
+            if sib is not None:
+                g.votes[sib] += W_SUFFIX + 1
         for surface in set(surfaces):
             st = suffix_type(surface, res.affixes)
             if st is not None:
-                g.votes[st] += W_SUFFIX
+                # a parameter count ("BlueLM-V-3B") outweighs a subtitle's "Algorithm"
+                g.votes[st] += W_TITLE + 1 if has_param_count(surface) else W_SUFFIX
         if name_like:
             _vote_compound(g, surfaces, by_surface)
             if g.introduced and _TITLE_MODEL_RE.search(text, 0, title_end):
@@ -449,8 +456,35 @@ def type_groups(
         g.name = g.canonical or _best_name(surfaces)
         if g.introduced and g.type in (EntityType.MODEL, EntityType.METHOD):
             own_types.add(g.type)
-        if "gaz" in g.sources and g.type is EntityType.DATASET and _called_benchmark(text, g):
+        if g.type is EntityType.DATASET and _called_benchmark(text, g):
             g.type = EntityType.BENCHMARK  # guideline rule 6: the text calls it a benchmark
+
+
+_LIST_GOES_ON_RE = re.compile(r"\s*(?:[,;.)]|and\b|or\b|$)")
+_SIBLING_GAP_RE = re.compile(r"^\)?(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*)$")
+
+
+def _sibling_types(text: str, groups: dict[str, Group]) -> dict[tuple[int, int], EntityType]:
+    """Mentions listed next to a known (gazetteer) entity, "GSM8k, MultiArith" or
+    "Switchboard and CallHome": the kind of their known neighbour (a list holds things
+    of one kind). Maps mention span -> that type."""
+    table = sorted((s, e, g) for g in groups.values() for s, e in g.mentions)
+    out: dict[tuple[int, int], EntityType] = {}
+    for (s1, e1, g1), (s2, e2, g2) in zip(table, table[1:], strict=False):
+        gap = text[e1:s2]
+        if g1 is g2 or not _SIBLING_GAP_RE.match(gap):
+            continue
+        if gap.strip() == "," and not _LIST_GOES_ON_RE.match(text, e2):
+            continue  # "On D1 and D2, X improves": a clause, not a list
+        for known, other in ((g1, (s2, e2)), (g2, (s1, e1))):
+            if "gaz" in known.sources and known.votes and "gaz" not in groups_of(other, g1, g2):
+                out.setdefault(other, max(known.votes.items(), key=lambda kv: kv[1])[0])
+    return out
+
+
+def groups_of(span: tuple[int, int], g1: Group, g2: Group) -> set[str]:
+    """The sources of whichever of two groups holds ``span``."""
+    return g1.sources if span in g1.mentions else g2.sources
 
 
 def _vote_compound(g: Group, surfaces: list[str], by_surface: dict[str, Group]) -> None:
@@ -475,7 +509,10 @@ def _default_type(g: Group, surfaces: list[str], own_types=frozenset()) -> Entit
     proposes (baselines are compared like with like: a new algorithm against
     "FedProx", a new model against "Nemotron-4"), else a MODEL."""
     if "abbr-long" in g.sources:
-        return EntityType.TASK if any(s[:1].islower() for s in surfaces) else EntityType.METHOD
+        lower = any(s[:1].islower() for s in surfaces)
+        # "persona hredGAN (phredGAN)": a long form built on a name is a variant of it
+        named = any(is_name_shaped(w) for s in surfaces if " " in s for w in s.split())
+        return EntityType.TASK if lower and not named else EntityType.METHOD
     if g.introduced or any(_BARE_ACRONYM_RE.match(s) for s in surfaces):
         return EntityType.METHOD
     if len(own_types) == 1:
@@ -483,12 +520,39 @@ def _default_type(g: Group, surfaces: list[str], own_types=frozenset()) -> Entit
     return EntityType.METHOD
 
 
-_CALLED_BENCHMARK_RE = re.compile(r"[\s-]+(?:benchmarks?|suite)\b", re.IGNORECASE)
+# "the D4RL benchmark", "Weibo, PKU and MSRA benchmark datasets" (the list's cue noun)
+_CALLED_BENCHMARK_RE = re.compile(
+    r"(?:\s*(?:,|,?\s+and|,?\s+or)\s+[\w.\-]+(?:\s[A-Z0-9][\w.\-]*)?){0,6}[\s-]+"
+    r"(?:benchmarks?|suites?)\b(?![\s-]+(?:datasets?|data)\b)",
+    re.IGNORECASE,
+)
+# "benchmarks, including A, B", "benchmarks such as A", "benchmarks: A and B", "on the
+# benchmarks A, B": the list's cue noun before it (see context_type for the list itself)
+_BENCHMARK_LIST_BEFORE_RE = re.compile(
+    r"\bbenchmarks?\s*(?:[,:(]\s*)?(?:(?:such as|including|like|e\.g\.,?)\s*)?$", re.IGNORECASE
+)
+
+
+_BENCHMARK_DATA_RE = re.compile(r"benchmarks?[\s-]+data", re.IGNORECASE)
 
 
 def _called_benchmark(text: str, g: Group) -> bool:
-    """Whether a mention is followed by "benchmark" or "suite" ("the D4RL benchmark")."""
-    return any(_CALLED_BENCHMARK_RE.match(text, e) for _, e in g.mentions)
+    """Whether the text calls a mention a benchmark: followed by "benchmark" or "suite",
+    itself or as the last of a list ("the D4RL benchmark"), or listed after
+    "benchmarks" ("face recognition benchmarks, LFW, CFP and AgeDB")."""
+    for s, e in g.mentions:
+        if _CALLED_BENCHMARK_RE.match(text, e):
+            return True
+        m = _ON_CONTEXT_REVERSED_RE.match(text[max(0, s - 160) : s][::-1])
+        if m is not None:
+            kw = s - m.end()
+            word = text[kw : kw + 10].lower()
+            if (word.startswith("benchmark") and not _BENCHMARK_DATA_RE.match(text, kw)) or (
+                word.startswith(("including", "such as", "like"))
+                and _BENCHMARK_LIST_BEFORE_RE.search(text, max(0, kw - 40), kw)
+            ):
+                return True
+    return False
 
 
 def _best_name(surfaces: list[str]) -> str:

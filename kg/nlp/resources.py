@@ -54,6 +54,7 @@ DATA_FILES = (
     "modifier_stops.txt",
     "metric_modifiers.txt",
     "verbs.txt",
+    "weak_heads.txt",
     "triggers.jsonl",
 )
 
@@ -69,6 +70,9 @@ TRIGGER_KINDS = frozenset(
         "result",
         "fronted",
         "superior",
+        "title-head",
+        "title-whole",
+        "title-tail",
     }
 )
 _FLAGS = frozenset({"cs"})
@@ -124,6 +128,8 @@ class Resources:
     stop_terms: frozenset[str]
     modifier_stops: frozenset[str]
     metric_modifiers: frozenset[str]
+    weak_heads: frozenset[str]
+    verb_forms: frozenset[str]
     triggers: Mapping[str, tuple[Trigger, ...]]
     _regexes: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -395,5 +401,9 @@ def load_resources(data_dir: str | None = None) -> Resources:
         stop_terms=read_terms(base / "stop_terms.txt", normalise=True),
         metric_modifiers=read_terms(base / "metric_modifiers.txt", normalise=False),
         modifier_stops=_modifier_stops(base, technical),
+        weak_heads=read_terms(base / "weak_heads.txt", normalise=False),
+        verb_forms=frozenset(
+            set().union(*(verb_forms(v) for v in read_terms(base / "verbs.txt", normalise=False)))
+        ),
         triggers=read_triggers(base / "triggers.jsonl"),
     )

