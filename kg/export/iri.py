@@ -64,20 +64,26 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:_HASH_LEN]
 
 
+_HASHED_RE = re.compile(rf".{{0,{_CUT}}}-[0-9a-f]{{{_HASH_LEN}}}")
+
+
 def encode_segment(text: str) -> str:
     """Percent-encode ``text`` into one IRI path segment (never empty, never ``.``/``..``).
 
     Letters, digits and marks of any script stay readable; a result longer
     than :data:`MAX_SEGMENT` is cut at :data:`_CUT` characters and followed by
-    ``-`` and a 16-hex-digit SHA-256 prefix of ``text``. The empty string
-    becomes ``_``.
+    ``-`` and a 16-hex-digit SHA-256 prefix of ``text`` (so is a shorter text whose
+    segment looks like such a cut one). The empty string becomes ``_`` and ``_`` becomes
+    ``%5F``: distinct texts give distinct segments.
     """
     out = "".join(ch if _keep(ch) else _pct(ch) for ch in text)
     if not out:
         return "_"
+    if out == "_":  # the empty id's segment
+        return "%5F"
     if set(out) == {"."}:
         out = out.replace(".", "%2E")
-    if len(out) > MAX_SEGMENT:
+    if len(out) > MAX_SEGMENT or _HASHED_RE.fullmatch(out):  # never mistaken for a cut one
         cut = out[:_CUT]
         pct = cut.rfind("%")
         if pct > _CUT - 3:  # do not split a %XX triple

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -161,6 +161,7 @@ def test_readable_iris_from_node_ids():
         ("שלום", "שלום"),
         ("..", "%2E%2E"),
         ("", "_"),
+        ("_", "%5F"),
     ],
 )
 def test_encode_segment(text, expected):
@@ -172,6 +173,13 @@ def test_long_ids_are_cut_with_a_hash():
     ea, eb = encode_segment(a), encode_segment(b)
     assert len(ea) <= MAX_SEGMENT and len(eb) <= MAX_SEGMENT
     assert ea != eb and re.fullmatch(r"x{80}-[0-9a-f]{16}", ea)
+
+
+def test_a_short_id_shaped_like_a_cut_one_is_cut_too():
+    long = "x" * 2000
+    mimic = encode_segment(long)  # "xxx...-<16 hex>", 97 characters, a valid id itself
+    assert encode_segment(mimic) != mimic
+    assert re.fullmatch(r"x{80}-[0-9a-f]{16}", encode_segment(mimic))
 
 
 def test_long_ids_never_split_a_percent_escape():
@@ -529,6 +537,8 @@ def test_any_id_gives_a_valid_iri(node_id):
 
 @settings(max_examples=300, deadline=None)
 @given(_ids, _ids)
+@example("", "_")  # found by hypothesis in CI: both were "_"
+@example("x" * 200, encode_segment("x" * 200))  # a short id spelled like a cut long one
 def test_distinct_ids_give_distinct_iris(a, b):
     if a != b:
         assert encode_segment(a) != encode_segment(b)
