@@ -119,7 +119,7 @@ def test_trl_method_names_linked_to_their_paper():
     assert [(r.name, r.aliases) for r in rows] == [
         ("SimPO", []),
         ("Dr. GRPO", []),
-        ("Weight-Decomposed Low-Rank Adaptation", ["DoRA"]),
+        ("DoRA", ["Weight-Decomposed Low-Rank Adaptation"]),
     ]
     assert {r.types for r in rows} == {("METHOD",)} and rows[0].source.startswith("trl==")
 
@@ -188,3 +188,5 @@ def test_technique_lists_drop_plain_words_but_keep_acronyms():
         for n in ("Shadow", "RoAd", "CARTRIDGE", "DEFT", "LoHa", "ControlNet")
     ]
     assert keep == [False, False, False, True, True, True]
+    defined = _common.Row(("METHOD",), "DoRA", ["Weight-Decomposed Low-Rank Adaptation"], "trl==1")
+    assert bg.keep_generated(defined, set(), frozenset({"dora"}))

@@ -117,11 +117,12 @@ def keep_generated(row: Row, excluded: set[str], common: frozenset[str]) -> bool
         return False
     if row.source.startswith(NAME_LISTS):
         # A name that is a plain word however written ("Shadow", "CARTRIDGE", "RoAd": it would
-        # also merge with other things of that name) is dropped; an acronym of up to 4 letters
-        # ("DEFT", "GOLD") is kept and matched case-sensitively.
+        # also merge with other things of that name) is dropped, unless it is an acronym of up
+        # to 4 letters ("DEFT") or the docs define it by a long form ("DoRA"); those are
+        # matched case-sensitively.
         name = row.name
         word = " " not in name and name.lower() in common
-        return not word or (name.isupper() and len(k) <= 4)
+        return not word or (name.isupper() and len(k) <= 4) or bool(row.aliases)
     if row.source.startswith(CATALOGUES + ("scirex",)):
         if row.name.lower() in common and " " not in row.name and not row.name.isupper():
             return False  # "Titanic", "Beans": a catalogue id that is a plain word

@@ -14,7 +14,7 @@ covariance), named by the first line of their docstring, as the docs write them:
    ``CCA``) -> the long form.
 
 Only names of several words, or one word written like a name (two capitals, a hyphen or a
-digit: "AdaBoost", "DBSCAN", "Theil-Sen"), are kept: "Lasso", "Perceptron" or "Bagging" alone
+digit: "FastICA", "DBSCAN", "Theil-Sen"), are kept: "Lasso", "Perceptron" or "Bagging" alone
 are plain words. Type METHOD (a technique, guideline rule 6).
 """
 
@@ -48,7 +48,7 @@ _TRIES = ("", "regression", "classification", "clustering", "analysis")
 
 
 def name_like(form: str) -> bool:
-    """Several words, or one written like a name ("AdaBoost", "DBSCAN", "Theil-Sen")."""
+    """Several words, or one written like a name ("FastICA", "DBSCAN", "Theil-Sen")."""
     return " " in form or sum(c.isupper() for c in form) >= 2 or bool(re.search(r"[-\d]", form))
 
 

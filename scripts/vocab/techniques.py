@@ -62,6 +62,14 @@ def _named(forms: Counter) -> str | None:
     return form if " " in form or "-" in form else None
 
 
+def pair_row(long: str, short: str, pkg: str) -> Row:
+    """A long form and its short form: a coined mixed-case short form ("DoRA") is the official
+    name (guideline rule 1), an all-caps abbreviation ("DPO") is the long form's alias."""
+    if short != short.upper():
+        return Row(METHOD, short, [long], source_tag(pkg))
+    return Row(METHOD, long, [short], source_tag(pkg))
+
+
 def link_names(text: str) -> list[Row]:
     """Method names linked to their paper: ``[SimPO](https://huggingface.co/papers/...)``."""
     rows = []
@@ -69,7 +77,7 @@ def link_names(text: str) -> list[Row]:
         name = re.sub(r" (?:paper|tech report)$", "", m.group(1).strip())
         pairs = defined_abbreviations(name)
         if pairs:
-            rows.append(Row(METHOD, pairs[0][0], [pairs[0][1]], source_tag("trl")))
+            rows.append(pair_row(*pairs[0], "trl"))
         elif _LINK_NAME.fullmatch(name) and not re.search(r"\d", name):
             rows.append(Row(METHOD, name, [], source_tag("trl")))
     return rows
@@ -97,7 +105,7 @@ def trl_rows() -> list[Row]:
                 if key(p[1]) == pk
             ]
             if pairs:
-                rows.append(Row(METHOD, pairs[0][0], [pairs[0][1]], source_tag("trl")))
+                rows.append(pair_row(*pairs[0], "trl"))
                 seen.add(pk)
                 continue
             form = best_form(display_forms(pk, text))
