@@ -85,3 +85,108 @@ def test_every_curated_entry_and_gazetteer_line_is_traced():
     gazetteer = (REPO / "kg" / "data" / "gazetteer.tsv").read_text(encoding="utf-8")
     sources = [line.split("\t")[4] for line in gazetteer.splitlines() if not line.startswith("#")]
     assert sources and all(s and s != "-" and "unaudited" not in s for s in sources)
+
+
+def test_defined_abbreviations_spell_the_short_form():
+    pairs = _common.defined_abbreviations
+    assert pairs("Trainer for Direct Preference Optimization (DPO) method.") == [
+        ("Direct Preference Optimization", "DPO")
+    ]
+    assert pairs("Trainer for Kahneman-Tversky Optimization (KTO).") == [
+        ("Kahneman-Tversky Optimization", "KTO")
+    ]
+    # a plural short form gives the singular pair
+    assert pairs("introduced in denoising diffusion probabilistic models (DDPMs) with") == [
+        ("denoising diffusion probabilistic model", "DDPM")
+    ]
+    assert pairs("Number of devices (GPUs)") == []  # letters do not spell it
+    assert pairs("Polytropon (Poly)") == []  # a name in brackets, not an abbreviation
+    assert pairs("Amplifying Inner Activations ((IA)^3) model") == []
+
+
+def test_trl_method_names_linked_to_their_paper():
+    import techniques
+
+    text = (
+        "loss from the [SimPO](https://huggingface.co/papers/2405.14734) paper; the "
+        "[Dr. GRPO paper](https://huggingface.co/papers/2503.20783); see "
+        "[this paper](https://huggingface.co/papers/1); as in the "
+        "[Skywork-OR1](https://huggingface.co/papers/2); "
+        "[On the Position Bias of On-Policy Distillation](https://huggingface.co/papers/3); "
+        "[Weight-Decomposed Low-Rank Adaptation (DoRA)](https://huggingface.co/papers/4)"
+    )
+    rows = techniques.link_names(text)
+    assert [(r.name, r.aliases) for r in rows] == [
+        ("SimPO", []),
+        ("Dr. GRPO", []),
+        ("DoRA", ["Weight-Decomposed Low-Rank Adaptation"]),
+    ]
+    assert {r.types for r in rows} == {("METHOD",)} and rows[0].source.startswith("trl==")
+
+
+def test_peft_member_written_as_its_folder_writes_it():
+    from collections import Counter as C
+
+    import techniques
+
+    # a mixed-case spelling wins over a plain capitalised one; multi-word ids stay lower case
+    assert techniques._named(C({"VeRA": 2, "Vera": 5, "VERA": 1})) == "VeRA"
+    assert techniques._named(C({"prefix tuning": 4, "PREFIX_TUNING": 9})) == "prefix tuning"
+    assert techniques._named(C({"lora": 3})) is None
+
+
+def test_sklearn_estimator_names_from_the_docstring_line():
+    import estimators
+
+    names = estimators.estimator_names
+    assert names("PCA", "Principal component analysis (PCA).") == [
+        "Principal component analysis",
+        "PCA",
+    ]
+    assert names("OrthogonalMatchingPursuit", "Orthogonal Matching Pursuit model (OMP).") == [
+        "Orthogonal Matching Pursuit",
+        "OMP",
+    ]
+    assert names("MeanShift", "Mean shift clustering using a flat kernel.") == ["Mean shift"]
+    assert names("RidgeCV", "Ridge regression with built-in cross-validation.") == [
+        "Ridge regression"
+    ]
+    assert names("KMeans", "K-Means clustering.") == ["K-Means clustering"]
+    assert names("CCA", 'Canonical Correlation Analysis, also known as "Mode B" PLS.') == [
+        "Canonical Correlation Analysis"
+    ]
+    assert names("Lasso", "Linear Model trained with L1 prior as regularizer.") == []
+    assert names("Perceptron", "Linear perceptron classifier.") == []  # one plain word
+
+
+def test_diffusers_scheduler_names_as_written():
+    import diffusion
+
+    assert diffusion.scheduler_base("DPMSolverMultistepScheduler") == "DPMSolver"
+    assert diffusion.scheduler_base("CogVideoXDDIMScheduler") == "DDIM"
+    text = "`DPMSolverScheduler` is DPM-Solver (and DPMSolver++). DPM-Solver is fast. Euler."
+    assert diffusion.written_forms("dpmsolver", text)[0] == "DPM-Solver"
+    assert diffusion.written_forms("ddpm", "denoising models (DDPMs) and DDPMs")[0] == "DDPM"
+    assert diffusion.written_forms("euler", text) == []  # one capitalised word: not a name
+
+
+def test_hugging_face_task_tags_as_words():
+    import tasks
+
+    assert tasks.tag_name("depth-estimation") == "depth estimation"
+    assert tasks.tag_name("text-to-speech") == "text-to-speech"
+    assert tasks.tag_name("zero-shot-image-classification") == "zero-shot image classification"
+    assert tasks.tag_name("visual_question_answering") == "visual question answering"
+    assert tasks.tag_name("vqa") == "VQA"
+
+
+def test_technique_lists_drop_plain_words_but_keep_acronyms():
+    bg = _build_gazetteer()
+    common = frozenset({"shadow", "road", "deft", "cartridge"})
+    keep = [
+        bg.keep_generated(_common.Row(("METHOD",), n, [], "peft==0.22.0"), set(), common)
+        for n in ("Shadow", "RoAd", "CARTRIDGE", "DEFT", "LoHa", "ControlNet")
+    ]
+    assert keep == [False, False, False, True, True, True]
+    defined = _common.Row(("METHOD",), "DoRA", ["Weight-Decomposed Low-Rank Adaptation"], "trl==1")
+    assert bg.keep_generated(defined, set(), frozenset({"dora"}))

@@ -32,6 +32,11 @@ PINS = {
     "torchmetrics": "1.9.0",
     "scikit-learn": "1.9.1",
     "nltk": "3.10.4",
+    "trl": "1.16.0",
+    "peft": "0.22.0",
+    "imitation": "1.0.1",
+    "diffusers": "0.42.1",
+    "huggingface_hub": "2.5.0",
 }
 #: Licences of the pinned packages (from their PyPI metadata).
 LICENCES = {
@@ -43,6 +48,11 @@ LICENCES = {
     "torchmetrics": "Apache-2.0",
     "scikit-learn": "BSD-3-Clause",
     "nltk": "Apache-2.0",
+    "trl": "Apache-2.0",
+    "peft": "Apache-2.0",
+    "imitation": "MIT",
+    "diffusers": "Apache-2.0",
+    "huggingface_hub": "Apache-2.0",
 }
 SCIREX = REPO.parent / "shared" / "data" / "scirex" / "scirex-train-docs.jsonl"
 TYPES = ("MODEL", "METHOD", "DATASET", "BENCHMARK", "METRIC", "TASK")
@@ -151,3 +161,52 @@ def abbreviation(text: str) -> tuple[str, str] | None:
     initials = "".join(w[0] for w in re.split(r"[\s-]+", long) if w).lower()
     letters = re.sub(r"[^a-z]", "", short.lower())
     return (long, short) if letters and initials.startswith(letters[:2]) else None
+
+
+_PHRASE = re.compile(r"[\w'/-]+(?: [\w'/-]+)*")
+_SHORT = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9-]{1,11})\s*\)")
+
+
+def _long_start(short: str, before: str) -> int | None:
+    """Where the long form of ``short`` starts in ``before`` (its letters matched right to
+    left, the first one at the start of a word or of a hyphenated part; Schwartz & Hearst
+    2003), or None."""
+    chars = [c.lower() for c in short if c.isalnum()]
+    i = len(before) - 1
+    for n, c in enumerate(reversed(chars)):
+        first = n == len(chars) - 1
+        while i >= 0 and not (
+            before[i].lower() == c and (not first or i == 0 or before[i - 1] in " -")
+        ):
+            i -= 1
+        if i < 0:
+            return None
+        i -= 1
+    start = before.rfind(" ", 0, i + 2) + 1  # widen to the whole space-separated word
+    return start
+
+
+def defined_abbreviations(text: str) -> list[tuple[str, str]]:
+    """ "Trainer for Direct Preference Optimization (DPO)" -> [("Direct Preference
+    Optimization", "DPO")]: each "long form (SHORT)" of ``text`` whose long form spells the
+    short form and has at most min(n + 5, 2n) words for n characters (Schwartz & Hearst
+    2003). A plural short form ("DDPMs") is made singular, with its long form."""
+    out = []
+    for m in _SHORT.finditer(text):
+        short = m.group(1)
+        if sum(c.isupper() for c in short) < 2:
+            continue  # "(Poly)", "(Vera)": a name in brackets, not an abbreviation
+        line = text[: m.start()].rsplit("\n", 1)[-1].rstrip()
+        line = re.split(r"[.:;,\[\]()`]\s", line)[-1]
+        plural = short.endswith("s") and short[:-1].isupper() and line.endswith("s")
+        if plural:
+            short, line = short[:-1], line[:-1]
+        start = _long_start(short, line)
+        if start is None:
+            continue
+        long = line[start:].strip()
+        n = sum(c.isalnum() for c in short)
+        words = long.split()
+        if _PHRASE.fullmatch(long) and len(long) > len(short) and len(words) <= min(n + 5, 2 * n):
+            out.append((long, short))
+    return out

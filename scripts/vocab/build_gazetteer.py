@@ -12,7 +12,9 @@ Sources, in priority order (the first spelling of a name wins; types and aliases
    it, or ``scirex-phrases`` when it is a phrase of ``scripts/vocab/scirex_mention_phrases.tsv``;
 2. SciREX result-tuple entities (:mod:`scirex`);
 3. dataset/benchmark catalogues (:mod:`datasets`), model lists (:mod:`models`), metric lists
-   (:mod:`metrics`), each read from a pinned wheel (``_common.PINS``).
+   (:mod:`metrics`), technique names (:mod:`techniques`: trl, peft, imitation;
+   :mod:`estimators`: scikit-learn; :mod:`diffusion`: diffusers), task names (:mod:`tasks`:
+   huggingface_hub, transformers pipelines), each read from a pinned wheel (``_common.PINS``).
 
 Generated names are dropped when listed in ``exclude.txt`` (generic classes and words, with the
 guideline rule that excludes them), when shorter than 3 letters/digits, or, for catalogue ids,
@@ -31,9 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import datasets
+import diffusion
+import estimators
 import metrics
 import models
 import scirex
+import tasks
+import techniques
 from _common import REPO, TYPES, Row, key
 
 HERE = Path(__file__).resolve().parent
@@ -41,6 +47,8 @@ GAZETTEER = REPO / "kg" / "data" / "gazetteer.tsv"
 PHRASES = HERE / "scirex_mention_phrases.tsv"  # tracing evidence, not shipped
 ARCHITECTURE_SOURCES = ("timm==", "torchvision==")
 CATALOGUES = ("tensorflow-datasets==", "lm_eval==", "torchmetrics==", "scikit-learn==")
+# Technique and task lists: names written for people ("LoHa", "ControlNet" are not class names).
+NAME_LISTS = ("trl==", "peft==", "imitation==", "diffusers==", "huggingface_hub==")
 
 
 @dataclass
@@ -107,6 +115,14 @@ def keep_generated(row: Row, excluded: set[str], common: frozenset[str]) -> bool
     k = key(row.name)
     if len(k) < 3 or k in excluded or any(key(a) in excluded for a in row.aliases):
         return False
+    if row.source.startswith(NAME_LISTS):
+        # A name that is a plain word however written ("Shadow", "CARTRIDGE", "RoAd": it would
+        # also merge with other things of that name) is dropped, unless it is an acronym of up
+        # to 4 letters ("DEFT") or the docs define it by a long form ("DoRA"); those are
+        # matched case-sensitively.
+        name = row.name
+        word = " " not in name and name.lower() in common
+        return not word or (name.isupper() and len(k) <= 4) or bool(row.aliases)
     if row.source.startswith(CATALOGUES + ("scirex",)):
         if row.name.lower() in common and " " not in row.name and not row.name.isupper():
             return False  # "Titanic", "Beans": a catalogue id that is a plain word
@@ -198,7 +214,14 @@ def build() -> tuple[str, str]:
     curated = read_curated(HERE / "curated.tsv")
     generated = [
         r
-        for r in scirex.rows() + datasets.rows() + models.rows() + metrics.rows()
+        for r in scirex.rows()
+        + datasets.rows()
+        + models.rows()
+        + metrics.rows()
+        + techniques.rows()
+        + estimators.rows()
+        + diffusion.rows()
+        + tasks.rows()
         if keep_generated(r, excluded, common)
     ]
     phrases = scirex.phrases()
