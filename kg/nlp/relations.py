@@ -119,7 +119,6 @@ RULE_CONFIDENCE = {
     "outperform-fronted": 0.75,
     "metric-in-sentence": 0.8,
     "eval-on": 0.7,
-    "eval-on-carried": 0.55,
 }
 
 
@@ -299,11 +298,6 @@ def _aside(text: str, start: int, pos: int) -> bool:
 _ASIDE_RE = re.compile(r",\s*(?:which|that|who|where|built|based|trained|using)\b")
 
 
-_CARRY_RE = re.compile(
-    r"\b(?:we|our|it|its|they|their|results|experiments|evaluations?)\b", re.IGNORECASE
-)
-
-
 def fronted_comparisons(
     text: str,
     lo: int,
@@ -383,7 +377,6 @@ def find_relations(
     low = fold_case(text)
     value_re = res.trigger_regex("value")
     named = {k: _named(g, text) for k, g in groups.items()}
-    prev_mm: list = []  # the named models/methods of the last sentence that had any
     for i, sent in enumerate(sentences):
         lo, hi = sent
         if title_end and hi <= title_end:
@@ -392,7 +385,6 @@ def find_relations(
         if not ms:
             continue
         typed = [(s, e, k, groups[k].type) for s, e, k in ms]
-        mm_before, prev_mm = prev_mm, [x for x in typed if x[3] in MM] or prev_mm
         mm = [x for x in typed if x[3] in MM]
         db = [x for x in typed if x[3] in DB]
         metrics = [x for x in _in(mentions, lo, hi) if groups[x[2]].type is EntityType.METRIC]
@@ -503,18 +495,8 @@ def find_relations(
             # "Results on D show gains over Y": who gains was evaluated on D too.
             heads = list(dict.fromkeys(heads + [h for h in winners if h not in heads]))
             rule = "eval-on"
-            if not heads and mm_before and _CARRY_RE.search(text, lo, hi):
-                # "We prune X. Results on D and E show ...": the models of the sentence before.
-                subject = next(
-                    (
-                        x
-                        for x in mm_before
-                        if not _object_of(text, 0, x) and not _modifies_generic(text, x[1])
-                    ),
-                    None,
-                )
-                heads = [subject[2]] if subject and subject is mm_before[0] else []
-                rule = "eval-on-carried"
+            # (Carrying the models of the sentence before to "Results on D ..." was right
+            # 1 time in 11 on the error-analysis sets: it is gone.)
             for h in heads:
                 for x in tails:
                     if h != x[2]:

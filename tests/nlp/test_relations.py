@@ -156,20 +156,18 @@ def test_benchmarks_listed_after_a_comma_are_evaluated(nlp):
     assert {("evaluates_on", "Heron", "SQuAD"), ("evaluates_on", "Heron", "HotpotQA")} <= found
 
 
-def test_evaluation_carried_from_the_subject_of_the_sentence_before(nlp):
+def test_evaluation_is_not_carried_from_the_sentence_before(nlp):
+    # "We prune X. Results on D ..." once made X evaluated on D: right 1 time in 11 on the
+    # error-analysis sets (the carried name was mostly a component or a generic technique)
     found = rels(
         nlp,
         "Pruning",
         "We prune Llama2-7b with a new criterion. Results on BoolQ and PIQA show small losses.",
     )
-    assert {("evaluates_on", "Llama2-7b", "BoolQ"), ("evaluates_on", "Llama2-7b", "PIQA")} <= found
-    # a baseline named as an object before is not carried
-    found = rels(
-        nlp,
-        "Retrieval",
-        "We compare against BM25 and DPR. Results on TriviaQA are mixed.",
-    )
     assert not any(t == "evaluates_on" for t, _, _ in found)
+    # the paper's own proposal is still evaluated where results are reported
+    found = rels(nlp, "Pruning", "We propose ZorbPrune. Results on BoolQ show small losses.")
+    assert ("evaluates_on", "ZorbPrune", "BoolQ") in found
 
 
 def test_a_known_name_is_proposed_by_the_paper_whose_title_names_it(nlp):
