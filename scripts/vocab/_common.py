@@ -69,6 +69,12 @@ class Row:
     flags: set[str] = field(default_factory=set)
 
 
+def print_rows(rows: list[Row]) -> None:
+    """A source module run as a script prints its rows as gazetteer lines (to inspect)."""
+    for r in rows:
+        print("|".join(r.types), r.name, "|".join(r.aliases), r.source, sep="\t")
+
+
 def source_tag(pkg: str) -> str:
     return f"{pkg}=={PINS[pkg]}"
 
@@ -167,7 +173,7 @@ _PHRASE = re.compile(r"[\w'/-]+(?: [\w'/-]+)*")
 _SHORT = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9-]{1,11})\s*\)")
 
 
-def _long_start(short: str, before: str) -> int | None:
+def long_start(short: str, before: str) -> int | None:
     """Where the long form of ``short`` starts in ``before`` (its letters matched right to
     left, the first one at the start of a word or of a hyphenated part; Schwartz & Hearst
     2003), or None."""
@@ -201,7 +207,7 @@ def defined_abbreviations(text: str) -> list[tuple[str, str]]:
         plural = short.endswith("s") and short[:-1].isupper() and line.endswith("s")
         if plural:
             short, line = short[:-1], line[:-1]
-        start = _long_start(short, line)
+        start = long_start(short, line)
         if start is None:
             continue
         long = line[start:].strip()

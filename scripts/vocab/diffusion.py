@@ -19,7 +19,17 @@ from __future__ import annotations
 
 import re
 
-from _common import Row, defined_abbreviations, display_forms, key, prose, read, source_tag, wheel
+from _common import (
+    Row,
+    defined_abbreviations,
+    display_forms,
+    key,
+    print_rows,
+    prose,
+    read,
+    source_tag,
+    wheel,
+)
 from estimators import name_like
 
 _VARIANT = re.compile(
@@ -115,5 +125,4 @@ def rows() -> list[Row]:
 
 
 if __name__ == "__main__":
-    for r in rows():
-        print("|".join(r.types), r.name, "|".join(r.aliases), r.source, sep="\t")
+    print_rows(rows())

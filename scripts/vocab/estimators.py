@@ -25,11 +25,12 @@ import re
 
 from _common import (
     Row,
-    _long_start,
     best_form,
     defined_abbreviations,
     display_forms,
     key,
+    long_start,
+    print_rows,
     prose,
     read,
     source_tag,
@@ -70,7 +71,7 @@ def estimator_names(cls: str, line: str, module_prose: str = "") -> list[str]:
             return [form]
     if cls.isupper() and len(cls) >= 3:
         head = _GENERIC_TAIL.sub("", re.split(r"[,.:;(]", line, maxsplit=1)[0].strip())
-        start = _long_start(cls, head)
+        start = long_start(cls, head)
         if start == 0 and " " in head:
             written = best_form(display_forms(key(cls), module_prose))
             return [head] + ([written] if written else [])
@@ -112,5 +113,4 @@ def rows() -> list[Row]:
 
 
 if __name__ == "__main__":
-    for r in rows():
-        print("|".join(r.types), r.name, "|".join(r.aliases), r.source, sep="\t")
+    print_rows(rows())

@@ -15,7 +15,17 @@ from __future__ import annotations
 import ast
 import re
 
-from _common import Row, abbreviation, best_form, display_forms, key, read, source_tag, wheel
+from _common import (
+    Row,
+    abbreviation,
+    best_form,
+    display_forms,
+    key,
+    print_rows,
+    read,
+    source_tag,
+    wheel,
+)
 
 _VARIANT = re.compile(r"^(Binary|Multiclass|Multilabel)[A-Z]")
 _SKIP_FILES = ("utilities", "wrappers", "aggregation.py", "metric.py", "collections.py")
@@ -128,5 +138,4 @@ def rows() -> list[Row]:
 
 
 if __name__ == "__main__":
-    for r in rows():
-        print("|".join(r.types), r.name, "|".join(r.aliases), r.source, sep="\t")
+    print_rows(rows())

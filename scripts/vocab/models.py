@@ -18,7 +18,7 @@ import ast
 import re
 from collections import Counter
 
-from _common import Row, best_form, display_forms, key, prose, read, source_tag, wheel
+from _common import Row, best_form, display_forms, key, print_rows, prose, read, source_tag, wheel
 
 # Values of MODEL_NAMES_MAPPING that are class names or wrappers, not model names.
 _CLASSLIKE = re.compile(
@@ -119,5 +119,4 @@ def rows() -> list[Row]:
 
 
 if __name__ == "__main__":
-    for r in rows():
-        print("|".join(r.types), r.name, "|".join(r.aliases), r.source, sep="\t")
+    print_rows(rows())

@@ -20,7 +20,7 @@ import json
 import re
 from collections import Counter, defaultdict
 
-from _common import SCIREX, Row, key
+from _common import SCIREX, Row, key, print_rows
 
 TYPE_OF = {"Material": "DATASET", "Task": "TASK", "Metric": "METRIC", "Method": "METHOD"}
 _DET = re.compile(
@@ -130,5 +130,4 @@ def phrases(min_df: int = 2) -> list[tuple[str, str, int]]:
 
 
 if __name__ == "__main__":
-    for r in rows():
-        print("|".join(r.types), r.name, "|".join(r.aliases), r.source, sep="\t")
+    print_rows(rows())

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import re
 
-from _common import Row, read, source_tag, wheel
+from _common import Row, print_rows, read, source_tag, wheel
 
 _TYPES = "huggingface_hub/inference/_generated/types/"
 
@@ -75,5 +75,4 @@ def rows() -> list[Row]:
 
 
 if __name__ == "__main__":
-    for r in rows():
-        print("|".join(r.types), r.name, "|".join(r.aliases), r.source, sep="\t")
+    print_rows(rows())

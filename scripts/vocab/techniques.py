@@ -29,6 +29,7 @@ from _common import (
     defined_abbreviations,
     display_forms,
     key,
+    print_rows,
     prose,
     read,
     source_tag,
@@ -190,5 +191,4 @@ def rows() -> list[Row]:
 
 
 if __name__ == "__main__":
-    for r in rows():
-        print("|".join(r.types), r.name, "|".join(r.aliases), r.source, sep="\t")
+    print_rows(rows())
