@@ -476,15 +476,10 @@ def _sibling_types(text: str, groups: dict[str, Group]) -> dict[tuple[int, int],
             continue
         if gap.strip() == "," and not _LIST_GOES_ON_RE.match(text, e2):
             continue  # "On D1 and D2, X improves": a clause, not a list
-        for known, other in ((g1, (s2, e2)), (g2, (s1, e1))):
-            if "gaz" in known.sources and known.votes and "gaz" not in groups_of(other, g1, g2):
-                out.setdefault(other, max(known.votes.items(), key=lambda kv: kv[1])[0])
+        for known, other, span in ((g1, g2, (s2, e2)), (g2, g1, (s1, e1))):
+            if "gaz" in known.sources and known.votes and "gaz" not in other.sources:
+                out.setdefault(span, max(known.votes.items(), key=lambda kv: kv[1])[0])
     return out
-
-
-def groups_of(span: tuple[int, int], g1: Group, g2: Group) -> set[str]:
-    """The sources of whichever of two groups holds ``span``."""
-    return g1.sources if span in g1.mentions else g2.sources
 
 
 def _vote_compound(g: Group, surfaces: list[str], by_surface: dict[str, Group]) -> None:

@@ -329,11 +329,10 @@ def verb_forms(base: str) -> set[str]:
     return forms
 
 
-def _modifier_stops(base: Path, technical: frozenset[str]) -> frozenset[str]:
-    """``modifier_stops.txt`` and the forms of ``verbs.txt``, except verb forms that SciREX
-    technique and task names use as modifiers (``technical``) and that are no participle
-    ("pose" in "human pose estimation", "frame" in "frame interpolation")."""
-    verbs = set().union(*(verb_forms(v) for v in read_terms(base / "verbs.txt", normalise=False)))
+def _modifier_stops(base: Path, technical: frozenset[str], verbs: frozenset[str]) -> frozenset[str]:
+    """``modifier_stops.txt`` and the forms of ``verbs.txt`` (``verbs``), except verb forms
+    that SciREX technique and task names use as modifiers (``technical``) and that are no
+    participle ("pose" in "human pose estimation", "frame" in "frame interpolation")."""
     nouns = {w for w in technical if not w.endswith(("ed", "ing"))}  # "pose", not "designed"
     return read_terms(base / "modifier_stops.txt", normalise=False) | (verbs - nouns)
 
@@ -389,6 +388,9 @@ def load_resources(data_dir: str | None = None) -> Resources:
     """
     base = Path(data_dir) if data_dir else DATA_DIR
     technical = read_terms(base / "scirex_modifiers.txt", normalise=False)
+    verbs = frozenset(
+        set().union(*(verb_forms(v) for v in read_terms(base / "verbs.txt", normalise=False)))
+    )
     return Resources(
         gazetteer=read_gazetteer(base / "gazetteer.tsv"),
         heads=read_heads(base / "heads.tsv"),
@@ -400,10 +402,8 @@ def load_resources(data_dir: str | None = None) -> Resources:
         affixes=read_affixes(base / "name_affixes.tsv"),
         stop_terms=read_terms(base / "stop_terms.txt", normalise=True),
         metric_modifiers=read_terms(base / "metric_modifiers.txt", normalise=False),
-        modifier_stops=_modifier_stops(base, technical),
+        modifier_stops=_modifier_stops(base, technical, verbs),
         weak_heads=read_terms(base / "weak_heads.txt", normalise=False),
-        verb_forms=frozenset(
-            set().union(*(verb_forms(v) for v in read_terms(base / "verbs.txt", normalise=False)))
-        ),
+        verb_forms=verbs,
         triggers=read_triggers(base / "triggers.jsonl"),
     )

@@ -40,7 +40,7 @@ def title_names(
     (kinds "title-head", "title-whole", "title-tail"); no glue word may occur inside,
     and a phrase ending in a task or metric head noun ("... Retinopathy Grading") is
     no proposal's name."""
-    if title_end <= 0 or title_prefix_name(text, title_end) or ":" in text[:title_end]:
+    if title_end <= 0 or ":" in text[:title_end]:  # "X: ..." titles: title_prefix_name
         return []
     title = text[:title_end].rstrip()
     out: list[tuple[int, int, str, EntityType | None]] = []
