@@ -35,6 +35,7 @@ import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -137,6 +138,25 @@ class RuleComponent:
         """Build matchers and lookups from ``res`` (subclasses extend)."""
         self.res = res
 
+    def pattern_maker(self):
+        """``make_doc`` for matcher patterns: a twin of the pipeline's tokenizer (same
+        rules, same vocab). spaCy's tokenizer caches at most ``max_cache_size`` (10,000)
+        word chunks and then stops caching; the thousands of patterns would fill it before
+        the first paper (tokenizing then ran 3x slower)."""
+        tok = getattr(self.nlp.tokenizer, "tokenizer", self.nlp.tokenizer)
+        if not isinstance(tok, Tokenizer):
+            return self.nlp.make_doc
+        return Tokenizer(
+            self.nlp.vocab,
+            rules=tok.rules,
+            prefix_search=tok.prefix_search,
+            suffix_search=tok.suffix_search,
+            infix_finditer=tok.infix_finditer,
+            token_match=tok.token_match,
+            url_match=tok.url_match,
+            faster_heuristics=tok.faster_heuristics,
+        )
+
     def to_disk(self, path: str | Path, *, exclude=()) -> None:
         src = Path(self.data_dir) if self.data_dir else DATA_DIR
         out = Path(path)
@@ -221,7 +241,7 @@ class Gazetteer(RuleComponent):
             )
             for t in EntityType
         }
-        vocab, make_doc = self.nlp.vocab, self.nlp.make_doc
+        vocab, make_doc = self.nlp.vocab, self.pattern_maker()
         self.lower = PhraseMatcher(vocab, attr="LOWER")
         self.exact = PhraseMatcher(vocab, attr="ORTH")
         self.entries = {}
@@ -290,11 +310,12 @@ class Candidates(RuleComponent):
     def _setup(self, res: Resources) -> None:
         self.res = res
         self.head_re = candidates.head_regex(res.heads)
+        make_doc = self.pattern_maker()
         self.head_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.head_ids = {}
         for head in res.heads:
             self.head_ids[self.nlp.vocab.strings.add(f"kg_head_{head}")] = head
-            self.head_matcher.add(f"kg_head_{head}", [self.nlp.make_doc(head)])
+            self.head_matcher.add(f"kg_head_{head}", [make_doc(head)])
         self.named_re = res.trigger_regex("named", folded=True)
         self.title_res = tuple(
             res.trigger_regex(k) for k in ("title-head", "title-whole", "title-tail")
@@ -304,7 +325,7 @@ class Candidates(RuleComponent):
         for phrase, etype in res.phrases.items():
             key = f"kg_phrase_{phrase}"
             self.phrase_types[self.nlp.vocab.strings.add(key)] = etype
-            self.phrase_matcher.add(key, [self.nlp.make_doc(v) for v in plural_variants((phrase,))])
+            self.phrase_matcher.add(key, [make_doc(v) for v in plural_variants((phrase,))])
 
     def _head_hits(self, doc: Doc) -> list[tuple[int, int, str]]:
         matches = self.head_matcher(doc)
