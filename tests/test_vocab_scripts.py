@@ -190,3 +190,63 @@ def test_technique_lists_drop_plain_words_but_keep_acronyms():
     assert keep == [False, False, False, True, True, True]
     defined = _common.Row(("METHOD",), "DoRA", ["Weight-Decomposed Low-Rank Adaptation"], "trl==1")
     assert bg.keep_generated(defined, set(), frozenset({"dora"}))
+
+
+def _row(types, name, aliases=(), source="glossary:Someone et al. 2020"):
+    return _common.Row(tuple(types), name, list(aliases), source)
+
+
+def test_glossary_line_must_cite_a_work(tmp_path):
+    bg = _build_gazetteer()
+    path = tmp_path / "area.tsv"
+    path.write_text("METHOD\tdropout\t\t\t-\n", encoding="utf-8")
+    try:
+        bg.read_curated(path, "glossary")
+    except SystemExit as err:
+        assert f"{path}:1:" in str(err)
+    else:
+        raise AssertionError("a glossary line without a citation was accepted")
+    path.write_text("METHOD\tdropout\t\t\tSrivastava et al. 2014 (JMLR)\n", encoding="utf-8")
+    assert [r.source for r in bg.read_curated(path, "glossary")] == [
+        "glossary:Srivastava et al. 2014"
+    ]
+
+
+def test_glossary_adds_names_but_never_takes_another_entrys_spelling_or_type():
+    bg = _build_gazetteer()
+    rows = [
+        _row(["METRIC"], "FID", ["Frechet Inception Distance"], "torchmetrics==1.9.0"),
+        _row(["MODEL"], "ResNet-50", [], "curated:He et al. 2016"),
+        _row(["METHOD"], "ResNet", [], "timm==1.0.31"),
+        # "FiD" is another entry's spelling: the glossary line makes its own entry without it
+        _row(["METHOD"], "Fusion-in-Decoder", ["FiD"]),
+        # joins ResNet by its name, adds a spelling, no type, and not ResNet-50's spelling
+        _row(["TASK"], "ResNet", ["residual network", "ResNet-50"]),
+    ]
+    entries = {e.name: e for e in bg.merge(rows, frozenset())}
+    assert entries["FID"].aliases == ["Frechet Inception Distance"]
+    assert entries["Fusion-in-Decoder"].aliases == []
+    assert entries["ResNet"].types == ["METHOD"]
+    assert entries["ResNet"].aliases == ["residual network"]
+    assert entries["ResNet-50"].aliases == []
+
+
+def test_glossary_variants_of_a_family_are_not_its_spellings():
+    bg = _build_gazetteer()
+    row = bg.glossary_variants_dropped(
+        _row(["METHOD"], "Vision Transformer", ["ViT", "ViT-B", "ViT-L/16", "ViT-H"])
+    )
+    assert row.aliases == ["ViT"]
+    row = bg.glossary_variants_dropped(_row(["DATASET"], "MovieLens", ["ML-1M", "Movie Lens"]))
+    assert row.aliases == ["Movie Lens"]
+    row = bg.glossary_variants_dropped(_row(["DATASET"], "WMT14", ["WMT 2014"]))
+    assert row.aliases == ["WMT 2014"]  # the name has the number too: the same thing
+
+
+def test_every_glossary_line_is_cited():
+    bg = _build_gazetteer()
+    files = sorted((REPO / "scripts" / "vocab" / "glossary").glob("*.tsv"))
+    assert files
+    for path in files:  # exits on a bad line
+        rows = bg.read_curated(path, "glossary")
+        assert rows and all(r.source.startswith("glossary:") for r in rows)

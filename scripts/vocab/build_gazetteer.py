@@ -45,6 +45,7 @@ from _common import REPO, TYPES, Row, key
 HERE = Path(__file__).resolve().parent
 GAZETTEER = REPO / "kg" / "data" / "gazetteer.tsv"
 PHRASES = HERE / "scirex_mention_phrases.tsv"  # tracing evidence, not shipped
+GLOSSARY = HERE / "glossary"  # cited glossaries of established names, one file an area
 ARCHITECTURE_SOURCES = ("timm==", "torchvision==")
 CATALOGUES = ("tensorflow-datasets==", "lm_eval==", "torchmetrics==", "scikit-learn==")
 # Technique and task lists: names written for people ("LoHa", "ControlNet" are not class names).
@@ -71,15 +72,16 @@ def common_words(n: int = 30000) -> frozenset[str]:
 CITATION = re.compile(r"(?P<short>[A-Za-z][^;,()\t]*? (?:1[89]|20)\d\d)(?:$|[ ,][^;\t]*$)")
 
 
-def reference_tag(ref: str) -> str | None:
-    """The source tag of a curated reference, or None when the reference is not one we accept."""
+def reference_tag(ref: str, prefix: str = "curated") -> str | None:
+    """The source tag of a curated reference, or None when the reference is not one we accept
+    (a glossary line must cite a work: no "-" or "scirex-phrases")."""
     if ref in ("-", "scirex-phrases"):
-        return f"curated:{ref}"
+        return f"curated:{ref}" if prefix == "curated" else None
     m = CITATION.fullmatch(ref)
-    return f"curated:{m.group('short')}" if m else None
+    return f"{prefix}:{m.group('short')}" if m else None
 
 
-def read_curated(path: Path) -> list[Row]:
+def read_curated(path: Path, prefix: str = "curated") -> list[Row]:
     rows = []
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -90,10 +92,11 @@ def read_curated(path: Path) -> list[Row]:
         types = tuple(cols[0].split("|"))
         if not set(types) <= set(TYPES):
             sys.exit(f"{path}:{lineno}: bad type {cols[0]!r} (allowed: {', '.join(TYPES)})")
-        tag = reference_tag(cols[4].strip())
+        tag = reference_tag(cols[4].strip(), prefix)
         if tag is None:
+            allowed = "'-', 'scirex-phrases' or " if prefix == "curated" else ""
             sys.exit(
-                f"{path}:{lineno}: reference {cols[4]!r} is not '-', 'scirex-phrases' or "
+                f"{path}:{lineno}: reference {cols[4]!r} is not {allowed}"
                 "'Author et al. YEAR[ detail]'"
             )
         aliases = [a for a in cols[2].split("|") if a]
@@ -139,17 +142,29 @@ def merge(rows: list[Row], common: frozenset[str]) -> list[Entry]:
     by_key: dict[str, Entry] = {}
     for row in rows:
         keys = [key(row.name)] + [key(a) for a in row.aliases]
-        entry = next((by_key[k] for k in keys if k in by_key), None)
-        curated = row.source.startswith("curated:")
+        # a glossary line joins an entry by its name only: its short form may name another
+        # thing ("FiD" is Fusion-in-Decoder there, the FID metric elsewhere)
+        # (or its plural/singular: the matcher treats them as one name)
+        name_key = keys[0]
+        found = (
+            [name_key, name_key[:-1] if name_key.endswith("s") else name_key + "s"]
+            if row.source.startswith("glossary:")
+            else keys
+        )
+        entry = next((by_key[k] for k in found if k in by_key), None)
+        curated = row.source.startswith(("curated:", "glossary:"))
         if entry is None:
             flags = set(row.flags)
             if not curated and (row.name.lower() in common or len(key(row.name)) <= 3):
                 flags.add("cs")
             entry = Entry(list(row.types), row.name, [], flags, [])
             entries.append(entry)
-        else:
+        elif not row.source.startswith("glossary:"):  # a glossary adds names, not types
             entry.types += [t for t in row.types if t not in entry.types]
+        glossary = row.source.startswith("glossary:")
         for s in [row.name, *row.aliases]:
+            if glossary and by_key.get(key(s), entry) is not entry:
+                continue  # another entry's name ("ResNet-50" is not a spelling of "ResNet")
             if s != entry.name and s not in entry.aliases and "\t" not in s and "|" not in s:
                 entry.aliases.append(s)
         tag = row.source
@@ -157,6 +172,29 @@ def merge(rows: list[Row], common: frozenset[str]) -> list[Entry]:
             entry.sources.append(tag)
         for k in keys:
             by_key.setdefault(k, entry)
+    return _finish(entries)
+
+
+def glossary_variants_dropped(row: Row) -> Row:
+    """A glossary alias with a number that its name lacks, or a size letter after it, is
+    another thing of the family ("ResNet-50", "BLEU-4", "ETTh1", "ML-1M", "ViT-B"): dropped,
+    so it is matched as its own name."""
+    if not re.search(r"\d", row.name):
+        row.aliases = [a for a in row.aliases if not re.search(r"\d", a)]
+    # a size or variant letter after another of its spellings: "ViT-B", "Swin-L"
+    surfaces = [row.name, *row.aliases]
+    row.aliases = [
+        a
+        for a in row.aliases
+        if not any(a.startswith(b) and _SIZE_VARIANT_RE.fullmatch(a[len(b) :]) for b in surfaces)
+    ]
+    return row
+
+
+_SIZE_VARIANT_RE = re.compile(r"[- ][A-Za-z0-9]{1,2}")
+
+
+def _finish(entries: list[Entry]) -> list[Entry]:
     for entry in entries:
         # An architecture family is METHOD first (guideline rule 6), MODEL when context says so.
         if any(s.startswith(ARCHITECTURE_SOURCES) for s in entry.sources) and (
@@ -231,7 +269,12 @@ def build() -> tuple[str, str]:
             if not any(key(s) in known for s in [r.name, *r.aliases]):
                 sys.exit(f"curated entry {r.name!r} says scirex-phrases but SciREX lacks it")
             r.source = "scirex-phrases"
-    entries = merge(curated + generated, common)
+    glossary = [
+        glossary_variants_dropped(r)
+        for path in sorted(GLOSSARY.glob("*.tsv"))
+        for r in read_curated(path, "glossary")
+    ]
+    entries = merge(curated + generated + glossary, common)
     traced = {id(e) for e in entries if any(not s.startswith("curated:") for s in e.sources)}
     for e in entries:  # a curated "-" reference promises a package or SciREX source
         if id(e) not in traced and not e.sources:
