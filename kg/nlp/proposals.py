@@ -108,7 +108,12 @@ def find_introduced(
         named_here = False
         for m in named_re.finditer(low, lo, hi) if may_name else ():
             nxt = [x for x in ms if x[0] >= m.end() and x[0] - m.end() <= 3]
-            if nxt and "gaz" not in groups[nxt[0][2]].sources:
+            # a known name is named as new only after "we propose" ("we propose a ... task
+            # called replaced token detection": the paper that introduced it)
+            if nxt and (
+                "gaz" not in groups[nxt[0][2]].sources
+                or (may_propose and propose_re.search(low, lo, m.start()))
+            ):
                 add(nxt[0][2], "named", sent)
                 named_here = True
                 for x in _coordinated(text, ms, nxt[0]):  # "namely X and Y"

@@ -127,18 +127,23 @@ def merge_metric_names(
     while i < len(kept):
         c = kept[i]
         d = kept[i + 1] if i + 1 < len(kept) else None
-        single = c.source in ("shape", "abbr-short") and text.count(text[c.start : c.end]) == 1
+        # a known metric's name too, before a metric of several words ("CHAIR hallucination
+        # rate"; "CIDEr score" stays CIDEr)
+        known = c.source == "gaz" and c.etype is EntityType.METRIC
+        name_like = c.source in ("shape", "abbr-short") or known
+        single = name_like and text.count(text[c.start : c.end]) == 1
         if (
             single
             and d is not None
             and d.etype is EntityType.METRIC
+            and (not known or " " in text[d.start : d.end])
             and d.start == c.end + 1
             and text[c.end] == " "
         ):
             out.append(Candidate(c.start, d.end, "head", EntityType.METRIC))
             i += 2
             continue
-        w = _NEXT_WORD_RE.match(text, c.end) if single and metric_heads else None
+        w = _NEXT_WORD_RE.match(text, c.end) if single and not known and metric_heads else None
         if w and w.group(1) in metric_heads and (d is None or d.start >= w.end()):
             out.append(Candidate(c.start, w.end(), "head", EntityType.METRIC))
             i += 1

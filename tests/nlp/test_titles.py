@@ -252,9 +252,9 @@ def test_long_title_head_and_data_tail(kg_nlp):
 
 
 def test_compound_with_a_dimension_is_a_task_modifier(kg_nlp):
-    ex = run(kg_nlp, "Zorb Distillation for Text-to-3D Generation", "We do text-to-3D generation.")
-    assert types(ex).get("Text-to-3D Generation") == "TASK", types(ex)
-    assert "Text-to-3D" not in types(ex)
+    ex = run(kg_nlp, "Zorb Distillation for Text-to-4D Generation", "We do text-to-4D generation.")
+    assert types(ex).get("Text-to-4D Generation") == "TASK", types(ex)
+    assert "Text-to-4D" not in types(ex)
 
 
 def test_the_title_system_not_its_components_is_evaluated(kg_nlp):
