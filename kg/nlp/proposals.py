@@ -61,7 +61,20 @@ def _proposable(
 
 
 #: Substrings one of which every "named" trigger contains (see triggers.jsonl).
-_NAMED_HINTS = ("call", "name", "dub", "term", "coin", "denot", "refer", "our ", "resulting")
+_NAMED_HINTS = (
+    "call",
+    "name",
+    "dub",
+    "term",
+    "coin",
+    "denot",
+    "refer",
+    "our ",
+    "resulting",
+    "propos",
+    "introduc",
+    "present",
+)
 
 
 def find_introduced(
@@ -108,11 +121,13 @@ def find_introduced(
         named_here = False
         for m in named_re.finditer(low, lo, hi) if may_name else ():
             nxt = [x for x in ms if x[0] >= m.end() and x[0] - m.end() <= 3]
-            # a known name is named as new only after "we propose" ("we propose a ... task
-            # called replaced token detection": the paper that introduced it)
+            # a known name is named as new only with "we propose" ("we propose a ... task
+            # called replaced token detection", "we propose TuckER, a ...": the paper that
+            # introduced it) or as "our model, X" / "the resulting X"
             if nxt and (
                 "gaz" not in groups[nxt[0][2]].sources
-                or (may_propose and propose_re.search(low, lo, m.start()))
+                or (may_propose and propose_re.search(low, lo, m.end()))
+                or low.startswith(("our ", "the resulting"), m.start())
             ):
                 add(nxt[0][2], "named", sent)
                 named_here = True
@@ -172,12 +187,23 @@ def find_introduced(
         for key, g in groups.items():
             if (
                 ("title-head" in g.sources or title_spans.intersection(g.mentions))
-                and "gaz" not in g.sources
+                and ("gaz" not in g.sources or _starts_title(text, g, title_end))
                 and _top_type(g) in MM_TYPES
             ):
                 add(key, "title-head", sentences[0])
     _add_variants(text, sentences, groups, found)
     return found
+
+
+def _starts_title(text: str, g: Group, title_end: int) -> bool:
+    """The title starts with the name and either is the name ("Deformable Convolutional
+    Networks") or the abstract writes it as a name ("Gated-Attention Readers for ..." and
+    "the GA Reader"): the paper that introduced a known name ("Prompt Tuning for ..." is about
+    a technique)."""
+    starts = [e for s, e in g.mentions if text[:s].strip().lower() in ("", "a", "an", "the")]
+    whole = any(not text[e:title_end].strip(" .") for e in starts)
+    named = any(s >= title_end and _NAMED_CHAR_RE.search(text, s, e) for s, e in g.mentions)
+    return bool(starts) and (whole or named)
 
 
 def _add_variants(
