@@ -250,3 +250,16 @@ def test_every_glossary_line_is_cited():
     for path in files:  # exits on a bad line
         rows = bg.read_curated(path, "glossary")
         assert rows and all(r.source.startswith("glossary:") for r in rows)
+
+
+def test_glossary_makes_a_known_evaluation_suite_a_benchmark_first():
+    bg = _build_gazetteer()
+    rows = [
+        _row(["DATASET"], "MATH", [], "curated:Hendrycks et al. 2021"),
+        _row(["DATASET"], "ImageNet", ["ILSVRC"], "curated:Deng et al. 2009"),
+        _row(["BENCHMARK"], "MATH"),  # A3: a widely known evaluation suite
+        _row(["BENCHMARK"], "ILSVRC"),  # joins ImageNet by a spelling: no reorder
+    ]
+    entries = {e.name: e for e in bg.merge(rows, frozenset())}
+    assert entries["MATH"].types == ["BENCHMARK", "DATASET"]
+    assert entries["ImageNet"].types == ["DATASET"]

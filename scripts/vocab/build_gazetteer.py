@@ -165,6 +165,13 @@ def merge(rows: list[Row], common: frozenset[str]) -> list[Entry]:
             entries.append(entry)
         elif not row.source.startswith("glossary:"):  # a glossary adds names, not types
             entry.types += [t for t in row.types if t not in entry.types]
+        elif (
+            row.types[0] == "BENCHMARK"
+            and entry.types[0] == "DATASET"
+            and set(entry.types) <= {"DATASET", "BENCHMARK"}
+            and key(row.name) == key(entry.name)
+        ):  # ... but a known evaluation suite is a BENCHMARK first (guideline A3)
+            entry.types = ["BENCHMARK", "DATASET"]
         glossary = row.source.startswith("glossary:")
         for s in [row.name, *row.aliases]:
             if glossary and by_key.get(key(s), entry) is not entry:
