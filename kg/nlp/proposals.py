@@ -42,9 +42,9 @@ def _proposable(
     g = groups[x[2]]
     # the title names it as its subject: at its start ("Bi-Directional Attention Flow for
     # ..."), not inside ("Cheap Lunch ... by Fine-tuning SAM", "MA-SAM: ... SAM Adaptation")
-    in_title = any(text[:s].strip().lower() in ("", "a", "an", "the") for s, _ in g.mentions)
-    shaped = any(s >= title_end and _NAMED_CHAR_RE.search(text, s, e) for s, e in g.mentions)
-    known = "gaz" in g.sources and not (in_title and shaped)
+    known = "gaz" in g.sources and not (
+        _title_openings(text, g) and _written_as_name(text, g, title_end)
+    )
     if known or (g.sources & {"head", "repeat", "gaz"} and _top_type(g) in _PHRASE_TYPES):
         return False
     before = text[max(0, x[0] - 30) : x[0]]
@@ -200,10 +200,19 @@ def _starts_title(text: str, g: Group, title_end: int) -> bool:
     Networks") or the abstract writes it as a name ("Gated-Attention Readers for ..." and
     "the GA Reader"): the paper that introduced a known name ("Prompt Tuning for ..." is about
     a technique)."""
-    starts = [e for s, e in g.mentions if text[:s].strip().lower() in ("", "a", "an", "the")]
-    whole = any(not text[e:title_end].strip(" .") for e in starts)
-    named = any(s >= title_end and _NAMED_CHAR_RE.search(text, s, e) for s, e in g.mentions)
-    return bool(starts) and (whole or named)
+    ends = _title_openings(text, g)
+    whole = any(not text[e:title_end].strip(" .") for e in ends)
+    return bool(ends) and (whole or _written_as_name(text, g, title_end))
+
+
+def _title_openings(text: str, g: Group) -> list[int]:
+    """Ends of the mentions the title starts with (after "A"/"An"/"The", if any)."""
+    return [e for s, e in g.mentions if text[:s].strip().lower() in ("", "a", "an", "the")]
+
+
+def _written_as_name(text: str, g: Group, title_end: int) -> bool:
+    """The abstract writes it with a capital, digit or Greek letter (a name, not a phrase)."""
+    return any(s >= title_end and _NAMED_CHAR_RE.search(text, s, e) for s, e in g.mentions)
 
 
 def _add_variants(

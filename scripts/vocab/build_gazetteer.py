@@ -149,30 +149,31 @@ def merge(rows: list[Row], common: frozenset[str]) -> list[Entry]:
         # a glossary line joins an entry by its name only: its short form may name another
         # thing ("FiD" is Fusion-in-Decoder there, the FID metric elsewhere)
         # (or its plural/singular: the matcher treats them as one name)
+        glossary = row.source.startswith("glossary:")
         name_key = keys[0]
         found = (
             [name_key, name_key[:-1] if name_key.endswith("s") else name_key + "s"]
-            if row.source.startswith("glossary:")
+            if glossary
             else keys
         )
         entry = next((by_key[k] for k in found if k in by_key), None)
-        curated = row.source.startswith(("curated:", "glossary:"))
         if entry is None:
             flags = set(row.flags)
+            curated = glossary or row.source.startswith("curated:")
             if not curated and (row.name.lower() in common or len(key(row.name)) <= 3):
                 flags.add("cs")
             entry = Entry(list(row.types), row.name, [], flags, [])
             entries.append(entry)
-        elif not row.source.startswith("glossary:"):  # a glossary adds names, not types
+        elif not glossary:
             entry.types += [t for t in row.types if t not in entry.types]
-        elif (
+        elif (  # a glossary adds names, not types; but a known evaluation suite is a
+            # BENCHMARK first (guideline A3)
             row.types[0] == "BENCHMARK"
             and entry.types[0] == "DATASET"
             and set(entry.types) <= {"DATASET", "BENCHMARK"}
             and key(row.name) == key(entry.name)
-        ):  # ... but a known evaluation suite is a BENCHMARK first (guideline A3)
+        ):
             entry.types = ["BENCHMARK", "DATASET"]
-        glossary = row.source.startswith("glossary:")
         for s in [row.name, *row.aliases]:
             if glossary and by_key.get(key(s), entry) is not entry:
                 continue  # another entry's name ("ResNet-50" is not a spelling of "ResNet")
@@ -183,7 +184,22 @@ def merge(rows: list[Row], common: frozenset[str]) -> list[Entry]:
             entry.sources.append(tag)
         for k in keys:
             by_key.setdefault(k, entry)
-    return _finish(entries)
+    for entry in entries:
+        # An architecture family is METHOD first (guideline rule 6), MODEL when context says so.
+        if any(s.startswith(ARCHITECTURE_SOURCES) for s in entry.sources) and (
+            "METHOD" in entry.types
+        ):
+            entry.types = ["METHOD"] + [t for t in entry.types if t != "METHOD"]
+        # Aliases that differ from the name only by case add nothing unless matched exactly.
+        if "cs" not in entry.flags:
+            seen = {entry.name.lower()}
+            entry.aliases = [
+                a for a in entry.aliases if not (a.lower() in seen or seen.add(a.lower()))
+            ]
+    return entries
+
+
+_SIZE_VARIANT_RE = re.compile(r"[- ][A-Za-z0-9]{1,2}")
 
 
 def glossary_variants_dropped(row: Row) -> Row:
@@ -200,25 +216,6 @@ def glossary_variants_dropped(row: Row) -> Row:
         if not any(a.startswith(b) and _SIZE_VARIANT_RE.fullmatch(a[len(b) :]) for b in surfaces)
     ]
     return row
-
-
-_SIZE_VARIANT_RE = re.compile(r"[- ][A-Za-z0-9]{1,2}")
-
-
-def _finish(entries: list[Entry]) -> list[Entry]:
-    for entry in entries:
-        # An architecture family is METHOD first (guideline rule 6), MODEL when context says so.
-        if any(s.startswith(ARCHITECTURE_SOURCES) for s in entry.sources) and (
-            "METHOD" in entry.types
-        ):
-            entry.types = ["METHOD"] + [t for t in entry.types if t != "METHOD"]
-        # Aliases that differ from the name only by case add nothing unless matched exactly.
-        if "cs" not in entry.flags:
-            seen = {entry.name.lower()}
-            entry.aliases = [
-                a for a in entry.aliases if not (a.lower() in seen or seen.add(a.lower()))
-            ]
-    return entries
 
 
 def render(entries: list[Entry]) -> str:
