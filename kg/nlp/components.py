@@ -45,6 +45,7 @@ from kg.nlp import (
     candidates,
     filters,
     lists,
+    parts,
     proposals,
     relations,
     resolve,
@@ -317,6 +318,7 @@ class Candidates(RuleComponent):
             self.head_ids[self.nlp.vocab.strings.add(f"kg_head_{head}")] = head
             self.head_matcher.add(f"kg_head_{head}", [make_doc(head)])
         self.named_re = res.trigger_regex("named", folded=True)
+        self.part_res = tuple(res.trigger_regex(k, folded=True) for k in ("part", "part-after"))
         self.title_res = tuple(
             res.trigger_regex(k) for k in ("title-head", "title-whole", "title-tail")
         )
@@ -333,7 +335,7 @@ class Candidates(RuleComponent):
         return [(starts[s], ends[e - 1], self.head_ids[mid]) for mid, s, e in matches]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
+        text, r = doc_text(doc), self.res
         floors = [s for s, _ in _sentences(doc)]
         found: list[tuple[int, int, str, str]] = []
         t_end = title_end(text)
@@ -347,38 +349,26 @@ class Candidates(RuleComponent):
             found.append((s, e, "", "listed"))
         for s, e in lists.evaluation_lists(text, t_end):
             found.append((s, e, "", "listed"))
-        for s, e, etype in lists.such_as_lists(
-            text, self.res.cue_nouns, self.res.stop_terms, t_end
-        ):
+        for s, e, etype in lists.such_as_lists(text, r.cue_nouns, r.stop_terms, t_end):
             found.append((s, e, etype.value, "cue-list"))
-        for s, e in lists.capitalised_names(
-            text, self.res.common_words, self.res.stop_terms, t_end, self.res.languages
-        ):
+        for s, e in lists.capitalised_names(text, r.common_words, r.stop_terms, t_end, r.languages):
             found.append((s, e, "", "capitalised"))
-        for s, e, etype in candidates.head_phrases(
-            text,
-            self.res.heads,
-            self.res.modifier_stops,
-            floors,
-            self._head_hits(doc),
-            self.max_modifiers,
-            self.res.metric_modifiers,
-            t_end,
-        ):
+        hits = self._head_hits(doc)
+        mods = (r.modifier_stops, floors, hits, self.max_modifiers, r.metric_modifiers, t_end)
+        for s, e, etype in candidates.head_phrases(text, r.heads, *mods):
             found.append((s, e, etype.value, "head"))
         matches = self.phrase_matcher(doc)
         if matches:
             starts, ends = _token_offsets(doc)
             for mid, ts, te in matches:
                 found.append((starts[ts], ends[te - 1], self.phrase_types[mid].value, "lex"))
+        low = fold_case(text)
+        for s, e in parts.own_parts(
+            text, low, t_end, self.part_res, r.part_heads, r.part_skips, r.modifier_stops, r.heads
+        ):
+            found.append((s, e, EntityType.METHOD.value, "own-part"))
         cued = candidates.cued_names(
-            text,
-            self.named_re,
-            t_end,
-            self.res.cue_nouns,
-            fold_case(text),
-            self.res.verb_forms,
-            self.res.heads,
+            text, self.named_re, t_end, r.cue_nouns, low, r.verb_forms, r.heads
         )
         cued += titles.title_names(
             text, t_end, *self.title_res, self.res.heads, self.res.verb_forms, self.res.cue_nouns
@@ -453,6 +443,7 @@ class Entities(RuleComponent):
     def _setup(self, res: Resources) -> None:
         self.res = res
         self.gaz_keys = resolve.gazetteer_keys(res)
+        self.generic_tails = frozenset(h for h, (_, drop) in res.part_heads.items() if drop)
         self.metric_heads = frozenset(
             h for h, (t, _) in res.heads.items() if t is EntityType.METRIC
         )
@@ -467,6 +458,7 @@ class Entities(RuleComponent):
             text, _cands_from_doc(doc, text, offsets), self.res.stop_terms, pairs
         )
         cands = filters.prefer_known_inner(text, cands, self.res.technical_modifiers)
+        cands = filters.drop_generic_tails(text, cands, self.generic_tails)
         kept = resolve.select_spans(cands + resolve.find_repeats(text, cands))
         kept = resolve.merge_metric_names(text, kept, self.metric_heads)
         groups = resolve.group_mentions(text, kept, pairs, self.gaz_keys)

@@ -3,9 +3,9 @@
 Run by the ``kg_entities`` component around :mod:`kg.nlp.resolve`:
 :func:`drop_stops` removes generic names (``stop_terms.txt``; guideline rule 4, A1,
 A2) before spans are selected; :func:`prefer_known_inner` lets a known phrase win over
-a descriptive one around it; after typing, :func:`drop_unsupported_capitalised`,
-:func:`drop_unreported_metrics` and :func:`drop_passing_phrases` drop what the text
-does not support as an entity.
+a descriptive one around it, :func:`drop_generic_tails` over itself plus "mechanism";
+after typing, :func:`drop_unsupported_capitalised`, :func:`drop_unreported_metrics` and
+:func:`drop_passing_phrases` drop what the text does not support as an entity.
 """
 
 from __future__ import annotations
@@ -96,6 +96,33 @@ def prefer_known_inner(
                     continue
         out.append(c)
     return out
+
+
+def drop_generic_tails(
+    text: str, cands: list[Candidate], generic: frozenset[str]
+) -> list[Candidate]:
+    """Drop a phrase that is a known name or the paper's own part plus a generic noun the
+    name leaves out (``generic``: "mechanism", "architecture" ...): "self-attention
+    mechanism" is self-attention, "a cross-modal retrieval mechanism" names "cross-modal
+    retrieval" (guideline rule 3, the shortest span that is still the name)."""
+    named = {}  # end -> the earliest start of a known name or own part ending there
+    for c in cands:
+        if c.source in ("gaz", "own-part"):
+            named[c.end] = min(c.start, named.get(c.end, c.start))
+    if not named:
+        return cands
+
+    def tail(c: Candidate) -> bool:
+        if c.source not in ("head", "lex", "gaz"):
+            return False
+        head = text[c.start : c.end].rsplit(None, 1)
+        if len(head) != 2 or head[1].lower().rstrip("s") not in generic:
+            return False
+        # "the self-attention mechanism": "attention mechanism" goes too, even if known
+        start = named.get(c.start + len(head[0]), c.end)
+        return start < c.start or (start == c.start and c.source != "gaz")
+
+    return [c for c in cands if not tail(c)]
 
 
 def drop_passing_phrases(

@@ -23,6 +23,12 @@ _PREP_BEFORE_RE = re.compile(
 _DESCRIPTOR_BEFORE_RE = re.compile(r"\b(?:a|an|new|novel)\s+$", re.IGNORECASE)
 _ENUM_BEFORE_RE = re.compile(r"(?:\(\s*(?:\d+|[ivx]+|[a-e])\s*\)|\b(?:\d|[ivx]+)\))\s*$")
 _NEW_BEFORE_RE = re.compile(r"\b(?:[Aa]n?|[Oo]ur)\s+(?:[a-z][\w-]*\s+){0,3}$")
+# "we present a Multi-Task Deep Neural Network (MT-DNN) for ...": an article, a capitalised
+# long form and its abbreviation, which ends the noun phrase.
+_LONG_FORM_RE = re.compile(
+    r"\s+(?:(?:a|an|the)\s+(?:(?:new|novel|simple)\s+)?)?(?:[A-Z][\w-]*\s+){1,6}\("
+)
+_DEFINED_NP_RE = re.compile(r"\)(?:\s*[,.;:]|\s+(?:that|which|for|to|with|in|on|and)\b)")
 _PHRASE_TYPES = frozenset({EntityType.TASK, EntityType.METRIC})
 MM_TYPES = frozenset({EntityType.MODEL, EntityType.METHOD, None})
 
@@ -40,6 +46,8 @@ def _proposable(
     task/metric phrase, not the object of a preposition, not a descriptor ("a new IFT
     dataset")."""
     g = groups[x[2]]
+    if "own-part" in g.sources:
+        return False  # a part the paper builds: proposed by its own rule (after the title's)
     # the title names it as its subject: at its start ("Bi-Directional Attention Flow for
     # ..."), not inside ("Cheap Lunch ... by Fine-tuning SAM", "MA-SAM: ... SAM Adaptation")
     known = "gaz" in g.sources and not (
@@ -174,15 +182,25 @@ def find_introduced(
                     add(x[2], "propose-we", sent)
     # "a Dual-Style Encoding Network (DuSEN)", "an effective Motion Discrete Diffusion (MDD)
     # framework": a capitalised long form defined with an indefinite article or "our" is new
+    # A known name defined right after "we propose" is the paper's own ("we present a
+    # Multi-Task Deep Neural Network (MT-DNN) for ...": the paper that introduced it),
+    # unless the definition only modifies the proposal ("a ... (CNN)-based approach").
     for key, g in groups.items():
-        if key in found or "gaz" in g.sources or "abbr-long" not in g.sources:
+        known = "gaz" in g.sources
+        if key in found or not (known or "abbr-long" in g.sources):
             continue
         for s, e in g.mentions:
-            new = _NEW_BEFORE_RE.search(text, max(0, s - 40), s)
-            if s > title_end and text[s].isupper() and new:
-                sent = next((b for b in sentences if b[0] <= s < b[1]), (s, e))
+            if s <= title_end or not text[s].isupper():
+                continue
+            sent = next((b for b in sentences if b[0] <= s < b[1]), (s, e))
+            if not known and _NEW_BEFORE_RE.search(text, max(0, s - 40), s):
                 add(key, "abbr-new", sent)
                 break
+            if known and text[s - 1] == "(" and _DEFINED_NP_RE.match(text, e):
+                verbs = list(propose_re.finditer(low, max(sent[0], s - 100), s))
+                if verbs and _LONG_FORM_RE.fullmatch(text, verbs[-1].end(), s):
+                    add(key, "abbr-new", sent)
+                    break
     if not found and sentences:  # the title's shape names the proposal (fallback)
         for key, g in groups.items():
             if (
@@ -191,6 +209,11 @@ def find_introduced(
                 and _top_type(g) in MM_TYPES
             ):
                 add(key, "title-head", sentences[0])
+    # "we design a disparity sampler": the parts the paper builds (kg.nlp.parts)
+    for key, g in groups.items():
+        if "own-part" in g.sources and not g.sources & {"gaz", "lex"} and key not in found:
+            s = g.mentions[0][0]
+            add(key, "own-part", next((b for b in sentences if b[0] <= s < b[1]), (s, s)))
     _add_variants(text, sentences, groups, found)
     return found
 

@@ -44,6 +44,7 @@ PRIORITY = {
     "abbr-long": 2,
     "abbr-short": 2,
     "head": 3,
+    "own-part": 3,
     "lex": 3,
     "cue-list": 3,
     "cue-noun": 3,
@@ -67,6 +68,7 @@ NAME_SOURCES = frozenset(
         "capitalised",
     }
 )
+MM_TYPES = (EntityType.MODEL, EntityType.METHOD)
 #: Evidence weights of the typing step.
 W_GAZ, W_TITLE, W_CUE, W_HEAD, W_SUFFIX, W_CONTEXT, W_DEFAULT = 10, 6, 5, 4, 3, 2, 0.5
 
@@ -277,6 +279,7 @@ def link_acronyms(text: str, kept: list[Candidate], keys: list[str], uf: _UnionF
 _SOURCE_WEIGHT = {
     "gaz": W_GAZ,
     "head": W_HEAD,
+    "own-part": W_HEAD,
     "lex": W_HEAD + 1,
     "cue-list": W_HEAD,
     "abbr-long": W_HEAD,
@@ -429,6 +432,7 @@ def type_groups(
         name_like = bool(g.sources & NAME_SOURCES) and not g.sources & {
             "gaz",
             "head",
+            "own-part",
             "lex",
             "cue-list",
         }
@@ -459,8 +463,8 @@ def type_groups(
             g.votes[_default_type(g, surfaces, own_types)] += W_DEFAULT
         g.type = max(g.votes.items(), key=lambda kv: (kv[1], -_TYPE_ORDER[kv[0]]))[0]
         g.name = g.canonical or _best_name(surfaces)
-        if g.introduced and g.type in (EntityType.MODEL, EntityType.METHOD):
-            own_types.add(g.type)
+        if g.introduced and g.type in MM_TYPES and "own-part" not in g.sources:
+            own_types.add(g.type)  # (a part, "a disparity sampler", says nothing of names)
         if g.type is EntityType.DATASET and _called_benchmark(text, g):
             g.type = EntityType.BENCHMARK  # guideline rule 6: the text calls it a benchmark
 

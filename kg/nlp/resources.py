@@ -21,6 +21,11 @@ Files (all UTF-8, ``#`` starts a comment line):
     one term a line: never-entities, words that end a phrase, verbs whose
     inflected forms end a phrase too, and modifiers that belong to a metric's
     name ("top-1 accuracy").
+``part_heads.txt``, ``part_skips.txt``
+    nouns that end a paper's own part ("a disparity sampler"), each with the number of
+    modifiers it needs and whether its name leaves it out (``noun[<TAB>n[<TAB>drop]]``:
+    "a cross-modal retrieval mechanism" names "cross-modal retrieval"), and the words
+    passed over before such a part ("a simple yet effective ...", one a line).
 ``triggers.jsonl``
     ``{"id", "kind", "regex"}`` - sentence-level cue patterns of the relation rules.
 """
@@ -55,6 +60,8 @@ DATA_FILES = (
     "metric_modifiers.txt",
     "verbs.txt",
     "weak_heads.txt",
+    "part_heads.txt",
+    "part_skips.txt",
     "triggers.jsonl",
 )
 
@@ -73,6 +80,8 @@ TRIGGER_KINDS = frozenset(
         "title-head",
         "title-whole",
         "title-tail",
+        "part",
+        "part-after",
     }
 )
 _FLAGS = frozenset({"cs"})
@@ -129,6 +138,8 @@ class Resources:
     modifier_stops: frozenset[str]
     metric_modifiers: frozenset[str]
     weak_heads: frozenset[str]
+    part_heads: Mapping[str, tuple[int, bool]]
+    part_skips: frozenset[str]
     verb_forms: frozenset[str]
     triggers: Mapping[str, tuple[Trigger, ...]]
     _regexes: dict = field(default_factory=dict, compare=False, repr=False)
@@ -312,6 +323,22 @@ def read_affixes(path: Path) -> tuple[tuple[str, str, EntityType], ...]:
     return tuple(rows)
 
 
+def read_part_heads(path: Path) -> Mapping[str, tuple[int, bool]]:
+    """``noun[<TAB>n[<TAB>drop]]`` a line: a part noun, the modifiers it needs (default 1)
+    and whether the name leaves it out."""
+    heads, errors = {}, []
+    for lineno, line in _lines(path):
+        noun, *rest = line.strip().split("\t")
+        need = rest[0] if rest else "1"
+        drop = rest[1:] == ["drop"]
+        if need not in ("1", "2", "3") or len(rest) > 2 or (len(rest) == 2 and not drop):
+            errors.append(f"{path}:{lineno}: expected noun[<TAB>1-3[<TAB>drop]]")
+            continue
+        heads[noun.lower()] = (int(need), drop)
+    _raise_all(errors)
+    return MappingProxyType(heads)
+
+
 def read_terms(path: Path, normalise: bool) -> frozenset[str]:
     """One term a line; normalised with :func:`kg.link.normalize_name` or lower-cased."""
     return frozenset(
@@ -404,6 +431,8 @@ def load_resources(data_dir: str | None = None) -> Resources:
         metric_modifiers=read_terms(base / "metric_modifiers.txt", normalise=False),
         modifier_stops=_modifier_stops(base, technical, verbs),
         weak_heads=read_terms(base / "weak_heads.txt", normalise=False),
+        part_heads=read_part_heads(base / "part_heads.txt"),
+        part_skips=read_terms(base / "part_skips.txt", normalise=False),
         verb_forms=verbs,
         triggers=read_triggers(base / "triggers.jsonl"),
     )

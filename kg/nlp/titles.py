@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from kg.records import EntityType
 
 _TITLE_PREFIX_RE = re.compile(r"^\s*([^:?!]{1,40}?)\s*:\s+\S")
-_TITLE_GLUE = frozenset({"and", "or", "of", "the", "a", "an", "in", "on", "for", "to", "is", "are"})
+_TITLE_GLUE = frozenset(
+    {"and", "or", "of", "the", "a", "an", "in", "on", "for", "to", "is", "are", "as", "at", "based"}
+)
 _GREEK_CHARS = frozenset(chr(c) for c in range(0x370, 0x400))
 _SUBTITLE_NAME_RE = re.compile(
     r":\s+An?\s+((?:[A-Z][\w-]*\s+){1,4}(?:Method|Framework|Approach|Algorithm))\b"
