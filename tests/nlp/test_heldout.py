@@ -12,7 +12,7 @@ to find general weaknesses (now 0.82 / 0.77).
 ``trend2-*``, ``trend3-*`` (2021-2026 papers, trending-page style) and ``classic-*``
 (2015-2019 vision/NLP papers) are real abstracts from stored arXiv pages, collected and
 annotated in session 3 (``-dev`` for error analysis, ``-blind`` only scored); ``trend4-*``
-and ``classic3-*`` (session 4) are blind. ``trend-even-b-gold`` and ``scirex-final-b-gold``
+and ``classic3-*`` (session 4) and ``trend5-*`` and ``classic4-*`` (session 5) are blind. ``trend-even-b-gold`` and ``scirex-final-b-gold``
 are second, independent annotations of two blind sets (annotator agreement, README).
 Score them with ``kg eval --gold tests/nlp/fixtures/heldout-gold.jsonl
 tests/nlp/fixtures/heldout-papers.jsonl`` (same for ``blind-``).
@@ -57,6 +57,12 @@ SETS = {
     "trend4-b": (0.52, 0.50),
     "classic3-a": (0.59, 0.48),
     "classic3-b": (0.61, 0.48),
+    # session 5: 160 more, blind (only scored): trend5 (2024-2026), classic4 (2015-2019;
+    # classic4-a leans to famous papers)
+    "trend5-a": (0.56, 0.44),
+    "trend5-b": (0.57, 0.41),
+    "classic4-a": (0.65, 0.42),
+    "classic4-b": (0.56, 0.38),
 }
 
 

@@ -204,3 +204,13 @@ def test_parts_are_evaluated_when_the_paper_proposes_nothing_else(kg_nlp):
     got = rels(ex)
     assert ("proposes", "PAPER", "repulsive glimmer loss function") in got
     assert ("uses_metric", "repulsive glimmer loss function", "FID") in got
+
+
+def test_fronted_comparison_with_a_metric_reduction_is_outperforms(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Multiplane Images",
+        "We propose LoLep, a view synthesis method. Compared to MINE, our approach has an "
+        "LPIPS reduction of 4.8%.",
+    )
+    assert ("outperforms", "LoLep", "MINE") in rels(ex)
