@@ -12,8 +12,9 @@ to find general weaknesses (now 0.82 / 0.77).
 ``trend2-*``, ``trend3-*`` (2021-2026 papers, trending-page style) and ``classic-*``
 (2015-2019 vision/NLP papers) are real abstracts from stored arXiv pages, collected and
 annotated in session 3 (``-dev`` for error analysis, ``-blind`` only scored); ``trend4-*``
-and ``classic3-*`` (session 4) and ``trend5-*`` and ``classic4-*`` (session 5) are blind. ``trend-even-b-gold`` and ``scirex-final-b-gold``
-are second, independent annotations of two blind sets (annotator agreement, README).
+and ``classic3-*`` (session 4) and ``trend5-*`` and ``classic4-*`` (session 5) are blind.
+``trend-even-b-gold`` and ``scirex-final-b-gold`` are second, independent annotations of
+two blind sets (annotator agreement, README).
 Score them with ``kg eval --gold tests/nlp/fixtures/heldout-gold.jsonl
 tests/nlp/fixtures/heldout-papers.jsonl`` (same for ``blind-``).
 """
