@@ -44,6 +44,7 @@ from kg.nlp import (
     abbreviation,
     candidates,
     filters,
+    known_types,
     lists,
     parts,
     proposals,
@@ -443,6 +444,7 @@ class Entities(RuleComponent):
     def _setup(self, res: Resources) -> None:
         self.res = res
         self.gaz_keys = resolve.gazetteer_keys(res)
+        self.known_types = known_types.known_types(res.gazetteer)
         self.generic_tails = frozenset(h for h, (_, drop) in res.part_heads.items() if drop)
         self.metric_heads = frozenset(
             h for h, (t, _) in res.heads.items() if t is EntityType.METRIC
@@ -470,6 +472,7 @@ class Entities(RuleComponent):
         # Variants of a proposal ("X-base") are typed on their own evidence.
         own = {k for k, (rule, _) in introduced.items() if rule != "variant"}
         resolve.type_groups(text, t_end, groups, self.res, own)
+        known_types.choose_known_types(text, groups, self.known_types, self.res.cue_nouns)
         for key in introduced.keys() - own:
             groups[key].introduced = True
         groups = {  # a title's shape names only what the paper proposes

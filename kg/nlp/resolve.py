@@ -383,7 +383,8 @@ def context_type(text: str, start: int, cue_nouns) -> EntityType | None:
 
 
 _APPOSITION_RE = re.compile(
-    r"\)?\s*(?:,|:|\bis|\bas)\s+(?:a|an|the|our)\s+((?:[\w-]+\s+){0,4})([\w-]+)\b",
+    r"\)?\s*(?:,|:|\bis|\bas)\s+(?:a|an|the|our)\s+((?:(?:[\w-]+|\([^()\s]{1,12}\))\s+){0,5})"
+    r"([\w-]+)\b",
     re.IGNORECASE,
 )
 _TITLE_MODEL_RE = re.compile(r"\bModel\b(?!s)")
@@ -398,8 +399,9 @@ _PHRASE_END = frozenset(
 
 def apposition_type(text: str, end: int, cue_nouns) -> EntityType | None:
     """ "X, a new benchmark ...", "X: a framework ...": the head of the noun phrase, that
-    is the last cue noun before a function word, within five words ("X, a new tool
-    retrieval dataset that ..." is a dataset, not a tool)."""
+    is the last cue noun before a function word, within six words, an abbreviation in
+    parentheses included ("X, a new tool retrieval dataset that ..." is a dataset, not a
+    tool; "X, a novel visual question answering (VQA) benchmark")."""
     m = _APPOSITION_RE.match(text, end)
     if not m:
         return None

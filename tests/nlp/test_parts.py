@@ -214,3 +214,28 @@ def test_fronted_comparison_with_a_metric_reduction_is_outperforms(kg_nlp):
         "LPIPS reduction of 4.8%.",
     )
     assert ("outperforms", "LoLep", "MINE") in rels(ex)
+
+
+def test_apposition_with_an_abbreviation_in_parentheses_types_the_name(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Hallucination",
+        "We propose ZORBLE, a novel visual question answering (VQA) benchmark that employs "
+        "contextual prompts.",
+    )
+    assert {e.name: e.type.value for e in ex.entities}["ZORBLE"] == "BENCHMARK"
+
+
+def test_context_chooses_among_the_types_of_a_known_name(kg_nlp):
+    # SoundStream is METHOD|MODEL in the gazetteer: "the SoundStream framework" keeps the
+    # usual type, "the SoundStream model" picks the other one it lists
+    def kind(abstract):
+        ex = run(kg_nlp, "Audio Codecs", abstract)
+        return {e.name: e.type.value for e in ex.entities}["SoundStream"]
+
+    usual = kind("We compare with SoundStream on speech.")
+    other = "MODEL" if usual == "METHOD" else "METHOD"
+    noun = "model" if other == "MODEL" else "framework"
+    assert kind(f"We compare with the SoundStream {noun} on speech.") == other
+    # a cue for a type the entry does not list changes nothing
+    assert kind("We compare with the SoundStream dataset on speech.") == usual
