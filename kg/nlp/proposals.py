@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kg.nlp.candidates import is_name_shaped
 from kg.nlp.relations import _COORD_RE, _NAMED_CHAR_RE, _in
 from kg.nlp.resolve import NAME_SOURCES, Group
 from kg.nlp.resources import Resources, fold_case
@@ -234,8 +235,11 @@ def _title_openings(text: str, g: Group) -> list[int]:
 
 
 def _written_as_name(text: str, g: Group, title_end: int) -> bool:
-    """The abstract writes it with a capital, digit or Greek letter (a name, not a phrase)."""
-    return any(s >= title_end and _NAMED_CHAR_RE.search(text, s, e) for s, e in g.mentions)
+    """The abstract writes it with a capital, digit or Greek letter (a name, not a phrase),
+    or only the title names it, with a name-shaped word ("Frustum PointNets for ...")."""
+    if any(s >= title_end for s, _ in g.mentions):
+        return any(s >= title_end and _NAMED_CHAR_RE.search(text, s, e) for s, e in g.mentions)
+    return any(is_name_shaped(w) for s, e in g.mentions for w in text[s:e].split())
 
 
 def _add_variants(

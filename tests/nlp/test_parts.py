@@ -239,3 +239,13 @@ def test_context_chooses_among_the_types_of_a_known_name(kg_nlp):
     assert kind(f"We compare with the SoundStream {noun} on speech.") == other
     # a cue for a type the entry does not list changes nothing
     assert kind("We compare with the SoundStream dataset on speech.") == usual
+
+
+def test_known_name_only_the_title_names_is_the_proposal(kg_nlp):
+    # SoundStream is known; its title names it and the abstract never does
+    abstract = "We present a neural audio codec that compresses speech at low bitrates."
+    ex = run(kg_nlp, "SoundStream for Low-Bitrate Speech Coding", abstract)
+    assert ("proposes", "PAPER", "SoundStream") in rels(ex)
+    # a technique the title starts with is not ("Prompt Tuning for ...")
+    ex = run(kg_nlp, "Prompt Tuning for Speech Coding", abstract)
+    assert not any(r[0] == "proposes" for r in rels(ex))
