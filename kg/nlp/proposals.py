@@ -30,6 +30,7 @@ _LONG_FORM_RE = re.compile(
     r"\s+(?:(?:a|an|the)\s+(?:(?:new|novel|simple)\s+)?)?(?:[A-Z][\w-]*\s+){1,6}\("
 )
 _DEFINED_NP_RE = re.compile(r"\)(?:\s*[,.;:]|\s+(?:that|which|for|to|with|in|on|and)\b)")
+_WE_TRAIN_RE = re.compile(r"\bwe (?:\w+ )?(?:train|pre-train|pretrain)\b")
 _PHRASE_TYPES = frozenset({EntityType.TASK, EntityType.METRIC})
 MM_TYPES = frozenset({EntityType.MODEL, EntityType.METHOD, None})
 
@@ -136,6 +137,7 @@ def find_introduced(
             if nxt and (
                 "gaz" not in groups[nxt[0][2]].sources
                 or (may_propose and propose_re.search(low, lo, m.end()))
+                or _WE_TRAIN_RE.search(low, lo, m.start())  # "we train a ... (called VALL-E)"
                 or low.startswith(("our ", "the resulting"), m.start())
             ):
                 add(nxt[0][2], "named", sent)

@@ -249,3 +249,14 @@ def test_known_name_only_the_title_names_is_the_proposal(kg_nlp):
     # a technique the title starts with is not ("Prompt Tuning for ...")
     ex = run(kg_nlp, "Prompt Tuning for Speech Coding", abstract)
     assert not any(r[0] == "proposes" for r in rels(ex))
+
+
+def test_known_name_called_after_we_train_is_proposed(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Codec Language Models",
+        "We train a neural codec language model (called SoundStream) using discrete codes.",
+    )
+    assert ("proposes", "PAPER", "SoundStream") in rels(ex)
+    ex = run(kg_nlp, "Codecs", "They use a neural codec model called SoundStream for speech.")
+    assert ("proposes", "PAPER", "SoundStream") not in rels(ex)
