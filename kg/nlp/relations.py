@@ -72,6 +72,9 @@ _CONJUNCT_RE = re.compile(r",|\band\b")
 _METRIC_ON_RE = re.compile(
     r"\s+(?:scores?\s+|values?\s+)?(?:(?:of|=|:)\s*[\d.,]+\s*%?\s+)?on\s+(?:the\s+)?$"
 )
+_METRIC_AND_RE = re.compile(
+    r"^\s*(?:,\s*|,?\s*and\s+)(?:(?:of\s+)?[\d.,]+\s*%?\s+)?(?:the\s+)?(?:[a-z-]+\s+){0,2}$"
+)
 # "AlpacaEval 2 (58.7% LC win rate)": a metric in parentheses after a dataset is its own.
 _PAREN_AFTER_RE = re.compile(r"\s*\([^()]{0,30}$")
 
@@ -94,6 +97,10 @@ def metric_attachments(text: str, metrics: list, db: list) -> dict[tuple, tuple]
             out[x] = nxt
         elif prev is not None and _PAREN_AFTER_RE.match(text[prev[1] : x[0]]):
             out[x] = prev
+    # "88.1% joint goal accuracy and 97.1% request accuracy on WoZ": both on WoZ
+    for x, y in reversed(list(zip(metrics, metrics[1:], strict=False))):
+        if x not in out and y in out and _METRIC_AND_RE.match(text[x[1] : y[0]]):
+            out[x] = out[y]
     return out
 
 
@@ -101,8 +108,8 @@ def metric_datasets(text: str, x: tuple, db_heads: list, attached: dict[tuple, t
     """The dataset/benchmark mentions of a clause a metric goes with: not those
     reported "on" with another metric and, when it has its own "on D", none in an
     earlier conjunct ("the LongBench score ... and lowers perplexity on PG-19")."""
-    taken = {d for m, d in attached.items() if m != x}
     own = attached.get(x)
+    taken = {d for m, d in attached.items() if m != x and d != own}
     return [
         d
         for d in db_heads

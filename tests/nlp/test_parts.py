@@ -260,3 +260,13 @@ def test_known_name_called_after_we_train_is_proposed(kg_nlp):
     assert ("proposes", "PAPER", "SoundStream") in rels(ex)
     ex = run(kg_nlp, "Codecs", "They use a neural codec model called SoundStream for speech.")
     assert ("proposes", "PAPER", "SoundStream") not in rels(ex)
+
+
+def test_coordinated_metrics_share_the_dataset_they_are_reported_on(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Dialogue State Tracking",
+        "We propose GLIDE, a dialogue state tracker. GLIDE obtains 88.1% joint goal accuracy "
+        "and 97.1% request accuracy on WoZ.",
+    )
+    assert ("uses_metric", "WoZ", "joint goal accuracy") in rels(ex)
