@@ -44,6 +44,7 @@ from kg.nlp import (
     abbreviation,
     candidates,
     filters,
+    frontmatter,
     known_types,
     lists,
     parts,
@@ -459,6 +460,8 @@ class Entities(RuleComponent):
         cands = filters.drop_stops(
             text, _cands_from_doc(doc, text, offsets), self.res.stop_terms, pairs
         )
+        cut = frontmatter.front_matter_start(text, t_end)  # people, places: no names there
+        cands = [c for c in cands if c.start < cut or c.source in ("gaz", "lex", "head")]
         cands = filters.prefer_known_inner(text, cands, self.res.technical_modifiers)
         cands = filters.drop_generic_tails(text, cands, self.generic_tails)
         kept = resolve.select_spans(cands + resolve.find_repeats(text, cands))

@@ -270,3 +270,45 @@ def test_coordinated_metrics_share_the_dataset_they_are_reported_on(kg_nlp):
         "and 97.1% request accuracy on WoZ.",
     )
     assert ("uses_metric", "WoZ", "joint goal accuracy") in rels(ex)
+
+
+_TAIL = (
+    "We propose ZorbNet, a speech recognizer. ZorbNet lowers the word error rate on "
+    "Switchboard by 1.4% over the best published result so far. "
+)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "TomZorba ChristianQuill BrianMoss CenterforDataScience, NewYorkUniversity "
+        "{tzorba} @us.ibm.com",
+        "1] Leonid Quill 1] Eldar Moss 2] Siyu Zorba [1] Max Planck Institute, Germany",
+        "KEYWORDS Speech recognition, deep networks, WaveQuill, BrianMoss",
+        "W.Quill, J.Moss MicrosoftResearch TechnicalReportMSR-TR-2016-71 RevisedFebruary2017",
+    ],
+)
+def test_author_and_affiliation_tail_holds_no_names(kg_nlp, tail):
+    from kg.nlp.frontmatter import front_matter_start
+
+    text = "Deep Speech\n" + _TAIL + tail
+    assert front_matter_start(text, 11) == len("Deep Speech\n" + _TAIL)
+    names = {e.name for e in run(kg_nlp, "Deep Speech", _TAIL + tail).entities}
+    assert "ZorbNet" in names and "Switchboard" in names
+    assert not names & {"TomZorba", "ChristianQuill", "BrianMoss", "Leonid Quill", "WaveQuill"}
+    assert not any("Research" in n or "University" in n or "Institute" in n for n in names)
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        _TAIL + "Code and data from the University of Zorb are released.",
+        "Contact zorb@lab.org for data. " + _TAIL + "Results hold on three datasets.",
+        _TAIL + "We compare with DeepResearch and WebResearch agents on two benchmarks.",
+    ],
+)
+def test_an_ordinary_abstract_has_no_front_matter_tail(abstract):
+    from kg.nlp.frontmatter import front_matter_start
+
+    text = "Deep Speech\n" + abstract
+    assert front_matter_start(text, 11) == len(text)
