@@ -312,3 +312,18 @@ def test_an_ordinary_abstract_has_no_front_matter_tail(abstract):
 
     text = "Deep Speech\n" + abstract
     assert front_matter_start(text, 11) == len(text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The proposed method is applied to image generation on CIFAR-10 and CelebA.",
+        "We carry out this approach on CIFAR-10 and CelebA.",
+        "We use two datasets, CIFAR-10 and the large-scale CelebA dataset.",
+    ],
+)
+def test_applying_a_method_to_datasets_evaluates_it_there(kg_nlp, sentence):
+    ex = run(kg_nlp, "Generation", "We propose ZorbGAN, a generator. " + sentence)
+    assert {("evaluates_on", "ZorbGAN", "CIFAR-10"), ("evaluates_on", "ZorbGAN", "CelebA")} <= rels(
+        ex
+    )
