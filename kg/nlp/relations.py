@@ -191,7 +191,7 @@ def metric_value(text: str, start: int, end: int, lo: int, hi: int) -> str | Non
 _TAIL_CONTEXT_RE = re.compile(
     r"(?:\b(?:on|across|over|in|using|with|to|from|including|namely)|\bsuch as|"
     r"\b(?:datasets?|benchmarks?|suites?|tasks?)\s*:|\b(?:datasets|benchmarks|suites)\s*,)"
-    r"\s+(?:[\w-]+\s+){0,5}$",
+    r"\s+(?:[\w-]+\s+){0,5}(?:(?<=datasets )\(|(?<=benchmarks )\()?$",
     re.IGNORECASE,
 )
 # "on D1 and closed-loop D2": a hyphenated qualifier may sit before the next item, an

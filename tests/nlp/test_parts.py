@@ -327,3 +327,15 @@ def test_applying_a_method_to_datasets_evaluates_it_there(kg_nlp, sentence):
     assert {("evaluates_on", "ZorbGAN", "CIFAR-10"), ("evaluates_on", "ZorbGAN", "CelebA")} <= rels(
         ex
     )
+
+
+def test_datasets_listed_in_parentheses_after_datasets_are_evaluation_data(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Action Recognition",
+        "We propose ZorbFrames, a frame selector. We carry out this approach on three "
+        "well-known datasets (KTH, HMDB51, and UCF101).",
+    )
+    got = rels(ex)
+    for d in ("KTH", "HMDB51", "UCF101"):
+        assert ("evaluates_on", "ZorbFrames", d) in got
