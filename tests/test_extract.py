@@ -100,6 +100,8 @@ def test_builds_a_pipeline_when_none_is_given():
         "See " + "(" * 30000 + "x" + ")" * 30000 + " and GPT-4 on COCO.",  # tokenizer worst case
         "1" * 200000 + " GPT-4 on COCO.",  # long digit run (regex worst case)
         "AB" * 50000 + " GPT-4 on COCO.",  # a 100k-character 'name'
+        "Mail " + "a." * 50000 + "@b.com about GPT-4 on COCO.",  # e-mail scan worst case
+        "We design a " + "ab " * 30000 + "sampler for GPT-4 on COCO.",  # a part's modifiers
     ],
 )
 def test_pathological_text_is_fast_and_keeps_offsets(nlp, abstract):

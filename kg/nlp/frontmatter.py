@@ -16,7 +16,9 @@ import re
 
 _SENTENCE_END_RE = re.compile(r"[.!?]\s")
 _STRONG_RE = re.compile(
-    r"(?:[\w.+-]+|[}\]]) ?@ ?[\w-]+(?:\.[\w-]+)+"  # e-mail, "{tsercu, bedk} @us.ibm.com"
+    # e-mail, "{tsercu, bedk} @us.ibm.com"; bounded, from a run's start (a 200k-character
+    # word must not cost quadratic time)
+    r"(?:(?<![\w.+-])[\w.+-]{1,64}|[}\]]) ?@ ?[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"
     r"|\b(?:KEYWORDS|Keywords\s*:|Index Terms\s*[:\u2014-])"
     r"|(?<!\S)\[?\d{1,2}\*?\] ?[A-Z][a-z]+(?:[A-Z][a-z]+|\s[A-Z][a-z]+)"  # "1] BoleiZhou"
     r"|[Cc]orresponding author|TechnicalReport"
