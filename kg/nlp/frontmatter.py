@@ -13,6 +13,7 @@ second half. The markers are layout, not vocabulary: they stay here, case-sensit
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 _SENTENCE_END_RE = re.compile(r"[.!?]\s")
 _STRONG_RE = re.compile(
@@ -34,9 +35,9 @@ def front_matter_start(text: str, title_end: int) -> int:
     """Offset where trailing front matter starts (``len(text)`` when there is none)."""
     half = title_end + (len(text) - title_end) * 2 // 5
     strong = _STRONG_RE.search(text, half)
-    weak = list(_WEAK_RE.finditer(text, half))
+    weak = list(islice(_WEAK_RE.finditer(text, half), 2))
     marks = [m.start() for m in ([strong] if strong else [])]
-    if len(weak) >= 2:
+    if len(weak) == 2:
         marks.append(weak[0].start())
     if not marks:
         return len(text)

@@ -9,6 +9,7 @@ propose X", "called X", "a novel ... (X)", enumerations "(1) X, (2) Y"), the tit
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from kg.nlp.candidates import is_name_shaped
 from kg.nlp.relations import _COORD_RE, _NAMED_CHAR_RE, _in
@@ -195,11 +196,11 @@ def find_introduced(
         for s, e in g.mentions:
             if s <= title_end or not text[s].isupper():
                 continue
-            sent = next((b for b in sentences if b[0] <= s < b[1]), (s, e))
             if not known and _NEW_BEFORE_RE.search(text, max(0, s - 40), s):
-                add(key, "abbr-new", sent)
+                add(key, "abbr-new", _sentence_at(sentences, s, e))
                 break
             if known and text[s - 1] == "(" and _DEFINED_NP_RE.match(text, e):
+                sent = _sentence_at(sentences, s, e)
                 verbs = list(propose_re.finditer(low, max(sent[0], s - 100), s))
                 if verbs and _LONG_FORM_RE.fullmatch(text, verbs[-1].end(), s):
                     add(key, "abbr-new", sent)
@@ -215,10 +216,15 @@ def find_introduced(
     # "we design a disparity sampler": the parts the paper builds (kg.nlp.parts)
     for key, g in groups.items():
         if "own-part" in g.sources and not g.sources & {"gaz", "lex"} and key not in found:
-            s = g.mentions[0][0]
-            add(key, "own-part", next((b for b in sentences if b[0] <= s < b[1]), (s, s)))
+            add(key, "own-part", _sentence_at(sentences, *g.mentions[0]))
     _add_variants(text, sentences, groups, found)
     return found
+
+
+def _sentence_at(sentences: list[tuple[int, int]], s: int, e: int) -> tuple[int, int]:
+    """The sentence holding offset ``s`` (the span itself when none does)."""
+    i = bisect_right(sentences, (s, float("inf"))) - 1
+    return tuple(sentences[i]) if i >= 0 and s < sentences[i][1] else (s, e)
 
 
 def _starts_title(text: str, g: Group, title_end: int) -> bool:
@@ -258,8 +264,7 @@ def _add_variants(
         for s, e in g.mentions:
             surface = text[s:e]
             if any(_extends(surface, o) for o in own):
-                sent = next((b for b in sentences if b[0] <= s < b[1]), (s, e))
-                found[key] = ("variant", tuple(sent))
+                found[key] = ("variant", _sentence_at(sentences, s, e))
                 break
 
 

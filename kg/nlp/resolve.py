@@ -68,7 +68,6 @@ NAME_SOURCES = frozenset(
         "capitalised",
     }
 )
-MM_TYPES = (EntityType.MODEL, EntityType.METHOD)
 #: Evidence weights of the typing step.
 W_GAZ, W_TITLE, W_CUE, W_HEAD, W_SUFFIX, W_CONTEXT, W_DEFAULT = 10, 6, 5, 4, 3, 2, 0.5
 
@@ -465,7 +464,8 @@ def type_groups(
             g.votes[_default_type(g, surfaces, own_types)] += W_DEFAULT
         g.type = max(g.votes.items(), key=lambda kv: (kv[1], -_TYPE_ORDER[kv[0]]))[0]
         g.name = g.canonical or _best_name(surfaces)
-        if g.introduced and g.type in MM_TYPES and "own-part" not in g.sources:
+        mm = g.type in (EntityType.MODEL, EntityType.METHOD)
+        if mm and g.introduced and "own-part" not in g.sources:
             own_types.add(g.type)  # (a part, "a disparity sampler", says nothing of names)
         if g.type is EntityType.DATASET and _called_benchmark(text, g):
             g.type = EntityType.BENCHMARK  # guideline rule 6: the text calls it a benchmark
