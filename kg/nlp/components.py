@@ -47,6 +47,7 @@ from kg.nlp import (
     frontmatter,
     known_types,
     lists,
+    measures,
     parts,
     proposals,
     relations,
@@ -364,6 +365,7 @@ class Candidates(RuleComponent):
             starts, ends = _token_offsets(doc)
             for mid, ts, te in matches:
                 found.append((starts[ts], ends[te - 1], self.phrase_types[mid].value, "lex"))
+        found += measures.slot_candidates(doc, text, t_end, r, found)
         low = fold_case(text)
         for s, e in parts.own_parts(
             text, low, t_end, self.part_res, r.part_heads, r.part_skips, r.modifier_stops, r.heads

@@ -28,6 +28,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from kg.nlp.candidates import is_name_shaped
+from kg.nlp.metric_links import metric_attachments, metric_datasets, metric_value
 from kg.nlp.resolve import Group
 from kg.nlp.resources import Resources, fold_case
 from kg.records import PAPER_HEAD, RELATION_SIGNATURES, EntityType, RelationType
@@ -66,56 +67,12 @@ _ANAPHOR_RE = re.compile(
     r"(?:all |both )?(?:these|those|such) (?:baselines|methods|models|approaches|systems))\b"
 )
 _ANAPHOR_WORD_RE = re.compile(r"\b(?:them|these|those)\b")
-# "accuracy on D", "the CIDEr score on D": the dataset a metric is reported on.
-_CONJUNCT_RE = re.compile(r",|\band\b")
-# "an AUC of 0.687 on OTB-100" too.
-_METRIC_ON_RE = re.compile(
-    r"\s+(?:scores?\s+|values?\s+)?(?:(?:of|=|:)\s*[\d.,]+\s*%?\s+)?on\s+(?:the\s+)?$"
-)
-_METRIC_AND_RE = re.compile(
-    r"^\s*(?:,\s*|,?\s*and\s+)(?:(?:of\s+)?[\d.,]+\s*%?\s+)?(?:the\s+)?(?:[a-z-]+\s+){0,2}$"
-)
-# "AlpacaEval 2 (58.7% LC win rate)": a metric in parentheses after a dataset is its own.
-_PAREN_AFTER_RE = re.compile(r"\s*\([^()]{0,30}$")
 
 
 def antecedents(mentions: list, before: int, heads: list[str]) -> list[str]:
     """Models/methods an anaphoric "them" after ``before`` refers to: those named
     before it (in the sentence, else the previous one), except the heads."""
     return list(dict.fromkeys(x[2] for x in mentions if x[1] <= before and x[2] not in heads))
-
-
-def metric_attachments(text: str, metrics: list, db: list) -> dict[tuple, tuple]:
-    """Metric mention -> the dataset/benchmark mention it is reported "on" right
-    after it ("accuracy on ScienceQA and the CIDEr score on COCO": each its own), or
-    in parentheses after ("AlpacaEval 2 (58.7% LC win rate)")."""
-    out = {}
-    for x in metrics:
-        nxt = next((d for d in db if d[0] >= x[1]), None)
-        prev = next((d for d in reversed(db) if d[1] <= x[0]), None)
-        if nxt is not None and _METRIC_ON_RE.match(text[x[1] : nxt[0]]):
-            out[x] = nxt
-        elif prev is not None and _PAREN_AFTER_RE.match(text[prev[1] : x[0]]):
-            out[x] = prev
-    # "88.1% joint goal accuracy and 97.1% request accuracy on WoZ": both on WoZ
-    for x, y in reversed(list(zip(metrics, metrics[1:], strict=False))):
-        if x not in out and y in out and _METRIC_AND_RE.match(text[x[1] : y[0]]):
-            out[x] = out[y]
-    return out
-
-
-def metric_datasets(text: str, x: tuple, db_heads: list, attached: dict[tuple, tuple]) -> list:
-    """The dataset/benchmark mentions of a clause a metric goes with: not those
-    reported "on" with another metric and, when it has its own "on D", none in an
-    earlier conjunct ("the LongBench score ... and lowers perplexity on PG-19")."""
-    own = attached.get(x)
-    taken = {d for m, d in attached.items() if m != x and d != own}
-    return [
-        d
-        for d in db_heads
-        if d not in taken
-        and (own is None or d[0] >= own[0] or not _CONJUNCT_RE.search(text, d[1], x[0]))
-    ]
 
 
 #: Confidence of each rule: its precision on the development gold, rounded down
@@ -170,22 +127,6 @@ def _in(mentions, lo: int, hi: int):
 def _pick_value(text: str, lo: int, hi: int, value_re: re.Pattern) -> str | None:
     m = value_re.search(text, lo, hi)
     return m.group().strip() if m else None
-
-
-_VALUE_AFTER_RE = re.compile(
-    r"\s*(?:scores?\s+)?(?:of|=|:|is|at|reaches|reached)?\s*([+\-]?\d+(?:\.\d+)?\s*(?:\\?%)?)"
-    r"(?!\w|\.\d)"
-)
-_VALUE_BEFORE_RE = re.compile(r"([+\-]?\d+(?:\.\d+)?\s*(?:\\?%)?)\s+(?:[\w-]+\s+)?$")
-
-
-def metric_value(text: str, start: int, end: int, lo: int, hi: int) -> str | None:
-    """A number reported with a metric: "FID of 3.17", "FID: 3.17", "64% 5-shot accuracy"."""
-    m = _VALUE_AFTER_RE.match(text, end, hi)
-    if m:
-        return m.group(1).strip()
-    m = _VALUE_BEFORE_RE.search(text, max(lo, start - 20), start)
-    return m.group(1).strip() if m else None
 
 
 _TAIL_CONTEXT_RE = re.compile(
@@ -534,7 +475,12 @@ def find_relations(
             dbs = metric_datasets(text, x, [y for y in in_clause if y[3] in DB], attached)
             # not the training data of "trained on facts from D, X is tested on E"
             dbs = [y for y in dbs if y[2] not in train_keys]
-            heads = [y[2] for y in _not_backbones(text, clo, in_clause) if y[3] in MM or y in dbs]
+            dims = groups[x[2]].sources <= {"metric-slot", "repeat"}  # "model size": no data's
+            heads = [
+                y[2]
+                for y in _not_backbones(text, clo, in_clause)
+                if y[3] in MM or y in dbs and not dims
+            ]
             if has_eval and (not heads or _SUBJECT_RE.search(text, clo, chi)):
                 heads = list(dict.fromkeys(heads + own_mm))
             value = metric_value(text, x[0], x[1], clo, chi)

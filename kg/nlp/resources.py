@@ -26,6 +26,9 @@ Files (all UTF-8, ``#`` starts a comment line):
     modifiers it needs and whether its name leaves it out (``noun[<TAB>n[<TAB>drop]]``:
     "a cross-modal retrieval mechanism" names "cross-modal retrieval"), and the words
     passed over before such a part ("a simple yet effective ...", one a line).
+``measure_heads.txt``
+    ``noun[<TAB>1]`` - nouns that end an evaluation measure's name where the text puts a
+    measure ("in terms of naturalness"); ``1``: only with a modifier ("audio quality").
 ``triggers.jsonl``
     ``{"id", "kind", "regex"}`` - sentence-level cue patterns of the relation rules.
 """
@@ -62,6 +65,7 @@ DATA_FILES = (
     "weak_heads.txt",
     "part_heads.txt",
     "part_skips.txt",
+    "measure_heads.txt",
     "triggers.jsonl",
 )
 
@@ -140,6 +144,7 @@ class Resources:
     weak_heads: frozenset[str]
     part_heads: Mapping[str, tuple[int, bool]]
     part_skips: frozenset[str]
+    measure_heads: Mapping[str, int]
     verb_forms: frozenset[str]
     triggers: Mapping[str, tuple[Trigger, ...]]
     _regexes: dict = field(default_factory=dict, compare=False, repr=False)
@@ -339,6 +344,19 @@ def read_part_heads(path: Path) -> Mapping[str, tuple[int, bool]]:
     return MappingProxyType(heads)
 
 
+def read_measure_heads(path: Path) -> Mapping[str, int]:
+    """``noun[<TAB>1]`` a line: a measure noun and the modifiers it needs (0 or 1)."""
+    heads, errors = {}, []
+    for lineno, line in _lines(path):
+        noun, *rest = line.strip().split("\t")
+        if rest not in ([], ["1"]) or not noun:
+            errors.append(f"{path}:{lineno}: expected noun[<TAB>1]")
+            continue
+        heads[noun.lower()] = len(rest)
+    _raise_all(errors)
+    return MappingProxyType(heads)
+
+
 def read_terms(path: Path, normalise: bool) -> frozenset[str]:
     """One term a line; normalised with :func:`kg.link.normalize_name` or lower-cased."""
     return frozenset(
@@ -433,6 +451,7 @@ def load_resources(data_dir: str | None = None) -> Resources:
         weak_heads=read_terms(base / "weak_heads.txt", normalise=False),
         part_heads=read_part_heads(base / "part_heads.txt"),
         part_skips=read_terms(base / "part_skips.txt", normalise=False),
+        measure_heads=read_measure_heads(base / "measure_heads.txt"),
         verb_forms=verbs,
         triggers=read_triggers(base / "triggers.jsonl"),
     )

@@ -6,7 +6,7 @@ import pytest
 
 from kg.extract import extract_papers
 from kg.nlp.components import plural_variants
-from kg.nlp.relations import metric_value
+from kg.nlp.metric_links import metric_value
 from kg.records import Paper
 
 
