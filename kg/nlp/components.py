@@ -483,13 +483,7 @@ class Entities(RuleComponent):
         groups = {  # a title's shape names only what the paper proposes
             k: g for k, g in groups.items() if g.sources != {"title-head"} or g.introduced
         }
-        groups = filters.drop_unsupported_capitalised(text, groups)
-        groups = filters.drop_unreported_metrics(
-            fold_case(text), sents, groups, self.res.trigger_regex("result", folded=True)
-        )
-        groups = filters.drop_passing_phrases(
-            text, t_end, groups, self.res.technical_modifiers, self.res.weak_heads
-        )
+        groups = filters.drop_weak_groups(text, t_end, sents, groups, self.res)
         info, spans = {}, []
         starts = offsets[0]
         for key, g in groups.items():

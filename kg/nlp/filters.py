@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from kg.nlp.lists import RESULT_VERB_AFTER_RE
 from kg.nlp.resolve import W_DEFAULT, Candidate, Group, normalize_name
+from kg.nlp.resources import Resources, fold_case
 from kg.records import EntityType
 
 
@@ -215,3 +216,47 @@ def drop_stops(
         if c.source == "gaz"
         or not (is_generic(text[c.start : c.end], stop_terms) or text[c.start : c.end] in generic)
     ]
+
+
+def drop_title_task_variants(
+    text: str, title_end: int, groups: dict[str, Group]
+) -> dict[str, Group]:
+    """Drop a task only the title names whose last words are a task the abstract names:
+    "Distant Supervision Relation Extraction with ..." is about relation extraction,
+    "Neural Chinese Word Segmentation" about Chinese word segmentation (the title's
+    capitals join a technique to the task)."""
+    abstract_tasks = {
+        g.name.lower()
+        for g in groups.values()
+        if g.type is EntityType.TASK and any(s > title_end for s, _ in g.mentions)
+    }
+    if not abstract_tasks:
+        return groups
+
+    def variant(g: Group) -> bool:
+        if g.type is not EntityType.TASK or g.introduced:
+            return False
+        if any(s > title_end for s, _ in g.mentions) or "gaz" in g.sources:
+            return False
+        words = g.name.lower().split()
+        return any(" ".join(words[i:]) in abstract_tasks for i in range(1, len(words)))
+
+    return {k: g for k, g in groups.items() if not variant(g)}
+
+
+def drop_weak_groups(
+    text: str,
+    title_end: int,
+    sentences: list[tuple[int, int]],
+    groups: dict[str, Group],
+    res: Resources,
+) -> dict[str, Group]:
+    """The group-level filters of the entity step, in order: capitalised words nothing
+    supports, title-only task variants, metrics no result is reported with, phrases
+    mentioned in passing."""
+    groups = drop_unsupported_capitalised(text, groups)
+    groups = drop_title_task_variants(text, title_end, groups)
+    groups = drop_unreported_metrics(
+        fold_case(text), sentences, groups, res.trigger_regex("result", folded=True)
+    )
+    return drop_passing_phrases(text, title_end, groups, res.technical_modifiers, res.weak_heads)

@@ -26,9 +26,12 @@ _DESCRIPTOR_BEFORE_RE = re.compile(r"\b(?:a|an|new|novel)\s+$", re.IGNORECASE)
 _ENUM_BEFORE_RE = re.compile(r"(?:\(\s*(?:\d+|[ivx]+|[a-e])\s*\)|\b(?:\d|[ivx]+)\))\s*$")
 _NEW_BEFORE_RE = re.compile(r"\b(?:[Aa]n?|[Oo]ur)\s+(?:[a-z][\w-]*\s+){0,3}$")
 # "we present a Multi-Task Deep Neural Network (MT-DNN) for ...": an article, a capitalised
-# long form and its abbreviation, which ends the noun phrase.
+# long form and its abbreviation, which ends the noun phrase; a lower-case long form only as
+# "a novel" one ("we propose a novel gradient harmonizing mechanism (GHM) to ...").
 _LONG_FORM_RE = re.compile(
     r"\s+(?:(?:a|an|the)\s+(?:(?:new|novel|simple)\s+)?)?(?:[A-Z][\w-]*\s+){1,6}\("
+    r"|\s+(?:a|an)\s+(?:new|novel)\s+(?:(?!(?:to|of|for|with|and|or|the|in|on|by|that|which|"
+    r"from)\s)[a-z][\w-]*\s+){1,6}\("
 )
 _DEFINED_NP_RE = re.compile(r"\)(?:\s*[,.;:]|\s+(?:that|which|for|to|with|in|on|and)\b)")
 _WE_TRAIN_RE = re.compile(r"\bwe (?:\w+ )?(?:train|pre-train|pretrain)\b")

@@ -277,3 +277,58 @@ def test_known_name_inside_a_title_is_not_proposed(kg_nlp):
         "We propose fine-tuning the Segment Anything Model (SAM) with few exemplars.",
     )
     assert not [r for r in rels(ex) if r[0] == "proposes" and "Segment" in r[2]], rels(ex)
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "task"),
+    [
+        (
+            "Distant Supervision Relation Extraction with Intra-Bag Attention",
+            "This paper studies relation extraction under distant supervision. We evaluate "
+            "our model on the NYT corpus.",
+            "relation extraction",
+        ),
+        (
+            "Supervised Semantic Role Labeling with Syntax Trees",
+            "We study semantic role labeling with a sentence encoder.",
+            "semantic role labeling",
+        ),
+    ],
+)
+def test_a_title_task_with_a_technique_before_it_is_the_abstracts_task(
+    kg_nlp, title, abstract, task
+):
+    ex = run(kg_nlp, title, abstract)
+    tasks = [e.name for e in ex.entities if e.type.value == "TASK"]
+    assert tasks == [task]  # not also "Distant Supervision Relation Extraction"
+
+
+def test_a_title_task_stays_when_the_abstract_names_no_shorter_one(kg_nlp):
+    ex = run(kg_nlp, "Neural Chinese Word Segmentation", "We study the problem in depth.")
+    assert types(ex).get("Neural Chinese Word Segmentation") == "TASK"
+
+
+@pytest.mark.parametrize(
+    ("abstract", "proposed"),
+    [
+        (
+            "We propose a novel gradient harmonizing mechanism (GHM) to hedge the "
+            "disharmonies of single-stage detectors.",
+            "gradient harmonizing mechanism",
+        ),
+    ],
+)
+def test_a_novel_lower_case_long_form_defined_after_we_propose_is_proposed(
+    kg_nlp, abstract, proposed
+):
+    assert ("proposes", "PAPER", proposed) in rels(run(kg_nlp, "Detection", abstract))
+
+
+def test_a_known_long_form_inside_a_longer_phrase_is_not_proposed(kg_nlp):
+    ex = run(
+        kg_nlp,
+        "Lattices",
+        "We present a novel scheme to combine neural machine translation (NMT) with "
+        "statistical machine translation.",
+    )
+    assert not any(r[0] == "proposes" and "translation" in r[2] for r in rels(ex))
