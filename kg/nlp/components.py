@@ -377,6 +377,7 @@ class Candidates(RuleComponent):
         cued += titles.title_names(
             text, t_end, *self.title_res, self.res.heads, self.res.verb_forms, self.res.cue_nouns
         )
+        cued += titles.title_methods(text, t_end, r.heads, r.part_heads, r.verb_forms)
         for s, e, rule, etype in cued:
             found.append((s, e, etype.value if etype else "", rule))
         descriptive = set()

@@ -60,6 +60,10 @@ def own_parts(
             i = 0
             while i < min(len(words), _MAX_SKIP) and _skippable(words[i].group(), skips):
                 i += 1
+            items = _enumerated(text, low, words[i:], part_heads, stops)
+            if items:  # "two feature fusion modules, concatenation module and ..."
+                out.extend(items)
+                break
             span, end = _name(text, words[i:], *args)
             if span is None or _CALLED_RE.match(low, end):
                 break  # "a mixed fusing approach called Vote fusion": the name follows
@@ -87,6 +91,68 @@ def own_parts(
         if span is not None and span[1] == words[-1].end():
             out.append(span)
     return out
+
+
+# "two feature fusion modules, concatenation module and element-sum module", "three
+# alignment mechanisms including structure-aware alignment, ...": a plural noun, then the
+# parts it counts.
+_ENUM_NOUNS = frozenset(
+    "methods strategies techniques mechanisms modules components approaches variants "
+    "losses stages blocks objectives schemes".split()
+)
+_ENUM_INTRO_RE = re.compile(
+    r"\s*(?:,\s*(?:(?:i\.e\.|namely|including|such as)\s*,?\s*)?|:\s*|\(\s*|"
+    r"\s+(?:including|namely|such as)\s+)"
+)
+_ITEM_STOPS = frozenset(
+    "and or the a an of for to in on with which that by from is are was were be been can "
+    "will its their our this these those respectively".split()
+)
+_ITEM_SEP_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_ITEM_RE = re.compile(r"[a-z][a-z0-9-]*(?:\s+[a-z][a-z0-9-]*){0,4}")
+
+
+def _enumerated(
+    text: str,
+    low: str,
+    words: list[re.Match],
+    part_heads: Mapping[str, tuple[int, bool]],
+    stops: frozenset[str],
+) -> list[tuple[int, int]]:
+    """The parts a counted plural noun lists right after a building cue (two at least,
+    each of two words or ending in a part noun), else ``[]``."""
+    for w in words[: _MAX_MODS + 1]:
+        word = w.group()
+        if word in _ENUM_NOUNS or (word.endswith("s") and word[:-1] in part_heads):
+            break
+        if not is_modifier(text[w.start() : w.end()], stops):
+            return []
+    else:
+        return []
+    intro = _ENUM_INTRO_RE.match(low, w.end())
+    if not intro:
+        return []
+    items, pos = [], intro.end()
+    while len(items) < 6:
+        m = _ITEM_RE.match(text, pos)
+        if not m:
+            break
+        parts = m.group().split()
+        for k, part in enumerate(parts):  # up to the first word no name can hold
+            if part in _ITEM_STOPS:
+                parts = parts[:k]
+                break
+        if not parts or not (len(parts) > 1 or parts[-1].rstrip("s") in part_heads):
+            break
+        end = m.start() + len(" ".join(parts))
+        if text[m.start() : end] != " ".join(parts):
+            break  # spacing not single: leave it
+        items.append((m.start(), end))
+        sep = _ITEM_SEP_RE.match(text, end)
+        if not sep:
+            break
+        pos = sep.end()
+    return items if len(items) >= 2 else []
 
 
 _CALLED_RE = re.compile(r"\s*,?\s*(?:called|named|dubbed|termed|coined)\b")

@@ -216,6 +216,10 @@ def find_introduced(
                 and _top_type(g) in MM_TYPES
             ):
                 add(key, "title-head", sentences[0])
+    # "... via Function Aggregation": a technique the title says the work is done with
+    for key, g in groups.items():
+        if "title-method" in g.sources and not g.sources & {"gaz", "lex"} and key not in found:
+            add(key, "title-method", sentences[0] if sentences else (0, title_end))
     # "we design a disparity sampler": the parts the paper builds (kg.nlp.parts)
     for key, g in groups.items():
         if "own-part" in g.sources and not g.sources & {"gaz", "lex"} and key not in found:

@@ -38,6 +38,12 @@ DB = frozenset({EntityType.DATASET, EntityType.BENCHMARK})
 _SUBJECT_RE = re.compile(
     r"\b(?:our|we|it|this (?:model|method|approach|framework|work)|the proposed)\b", re.IGNORECASE
 )
+# "the proposed methods are applied to ... on D": every proposal, its parts too.
+_OWN_PLURAL_RE = re.compile(
+    r"\b(?:the proposed|our|both(?: proposed)?) "
+    r"(?:methods|models|approaches|techniques|variants)\b",
+    re.IGNORECASE,
+)
 _GENERIC_AFTER_RE = re.compile(
     r"[\s-]+(?:based\s+\w+|(?:baselines|methods|models|approaches|techniques|algorithms|"
     r"systems|variants|counterparts)\b)",
@@ -450,7 +456,8 @@ def find_relations(
                 if x[2] not in {t[2] for t in tails} and not _modifies_generic(text, x[1])
             ]
             if not heads or _SUBJECT_RE.search(text, lo, hi):  # "our method ... on D"
-                heads = list(dict.fromkeys(heads + own_mm))
+                own = own_all if _OWN_PLURAL_RE.search(text, lo, hi) else own_mm
+                heads = list(dict.fromkeys(heads + own))
             # "Results on D show gains over Y": who gains was evaluated on D too.
             heads = list(dict.fromkeys(heads + [h for h in winners if h not in heads]))
             rule = "eval-on"

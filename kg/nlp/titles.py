@@ -3,6 +3,9 @@
 * :func:`title_names` - the proposal's name a title gives by its shape: the noun phrase
   before its first preposition ("Key-Value Memory Networks for ..."), a whole short title
   ("Dual Path Networks"), or what a verb-led title works with ("... via Z");
+* :func:`title_methods` - a capitalised technique a title says the work is done with
+  ("... via Function Aggregation with Diffusion Models", "... with Iterative Refinement
+  Encoders"): the paper's own, besides any name it gives its system;
 * :func:`title_prefix_name` - a one-to-three-word prefix before a colon ("Lawma: ...");
 * :func:`shouted` and :func:`title_prefix_end` for titles written in capitals.
 """
@@ -63,6 +66,48 @@ def title_names(
         ):
             out.append((t.start(1), t.end(1), "title-head", EntityType.METHOD))
     return out
+
+
+_TITLE_METHOD_RE = re.compile(
+    r"\s(?:via|with|using|through|by)\s+(?:(?:[Aa]n?|[Tt]he)\s+)?"
+    r"((?:[A-Z0-9][\w'\u2019.+-]*\s+){1,5}[A-Z0-9][\w'\u2019.+-]*)"
+    r"(?=\s+(?:for|in|on|and|to|from|with|under)\s|\s*$|\s*[:,])"
+)
+
+
+def title_methods(
+    text: str,
+    title_end: int,
+    heads: Mapping[str, tuple[EntityType, bool]],
+    part_heads: Mapping[str, object],
+    stops: frozenset[str] = frozenset(),
+) -> list[tuple[int, int, str, EntityType | None]]:
+    """Techniques a title says the work is done with: two to six capitalised words after
+    "via", "with", "using", "through" or "by", ending in a technique's head noun
+    (a METHOD head of ``heads`` or a part noun: "Distillation", "Encoders", "Loss") not led by a
+    verb form ("by Refining Shape Priors"): "FunEditor: ... via Function Aggregation",
+    "Sentence Embeddings in NLI with Iterative Refinement Encoders"."""
+    out: list[tuple[int, int, str, EntityType | None]] = []
+    for m in _TITLE_METHOD_RE.finditer(text, 0, title_end):
+        phrase = m.group(1)
+        words = phrase.lower().split()
+        last = words[-1]
+        if (
+            words[0].endswith("ing")
+            or _glued(phrase, stops)
+            or _task_headed(phrase, heads)
+            or not (
+                _method_head(last, heads, part_heads) or _method_head(last[:-1], heads, part_heads)
+            )
+        ):
+            continue
+        out.append((m.start(1), m.end(1), "title-method", EntityType.METHOD))
+    return out
+
+
+def _method_head(word: str, heads, part_heads) -> bool:
+    head = heads.get(word)
+    return word in part_heads or (head is not None and head[0] is EntityType.METHOD)
 
 
 def _task_headed(

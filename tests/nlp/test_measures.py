@@ -109,3 +109,12 @@ def test_slot_measures_are_not_attached_to_datasets(nlp):
         t == "uses_metric" and h == "ImageNet-1k" and m == "model size" for t, h, m in rels
     )
     assert ("uses_metric", "ImageNet-1k", "accuracy") in rels
+
+
+@pytest.mark.parametrize("phrase", ["running at 5 fps", "at a speed of 65.8 FPS"])
+def test_frames_per_second_is_a_measure(nlp, phrase):
+    # "fps" was a stop term; annotators mark it as the speed measure it is
+    abstract = f"Our detector reaches 80.1 mAP on COCO, {phrase}."
+    ex = next(extract_papers([Paper(id="p", title="Fast Detection", abstract=abstract)], nlp))
+    metrics = {m.text.lower() for e in ex.entities if e.type.value == "METRIC" for m in e.mentions}
+    assert "fps" in metrics

@@ -339,3 +339,41 @@ def test_datasets_listed_in_parentheses_after_datasets_are_evaluation_data(kg_nl
     got = rels(ex)
     for d in ("KTH", "HMDB51", "UCF101"):
         assert ("evaluates_on", "ZorbFrames", d) in got
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        (
+            "We design two feature fusion modules, concatenation module and element-sum "
+            "module, different in the way of adding contextual information.",
+            ["concatenation module", "element-sum module"],
+        ),
+        (
+            "We design three effective alignment mechanisms including structure-aware "
+            "alignment, domain alignment, and class centroid alignment.",
+            ["structure-aware alignment", "domain alignment", "class centroid alignment"],
+        ),
+    ],
+)
+def test_the_parts_a_counted_plural_lists_are_the_papers_own(kg_nlp, abstract, expected):
+    found = parts(abstract)
+    assert all(name in found for name in expected), found
+    ex = run(kg_nlp, "A Detector", abstract)
+    for name in expected:
+        assert ("proposes", "PAPER", name) in rels(ex)
+
+
+def test_a_counted_plural_without_a_list_names_nothing():
+    assert parts("We design two feature fusion modules that add context.") == ["feature fusion"]
+
+
+def test_the_proposed_methods_are_all_evaluated(kg_nlp):
+    abstract = (
+        "We propose a repulsive loss function for MMD-GAN. We also propose a bounded "
+        "Gaussian kernel to stabilize training. The proposed methods are applied to "
+        "unsupervised image generation on CIFAR-10 and STL-10."
+    )
+    found = rels(run(kg_nlp, "Improving MMD-GAN Training with Repulsive Loss Function", abstract))
+    assert ("evaluates_on", "bounded Gaussian kernel", "CIFAR-10") in found
+    assert ("evaluates_on", "bounded Gaussian kernel", "STL-10") in found

@@ -332,3 +332,40 @@ def test_a_known_long_form_inside_a_longer_phrase_is_not_proposed(kg_nlp):
         "statistical machine translation.",
     )
     assert not any(r[0] == "proposes" and "translation" in r[2] for r in rels(ex))
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "method"),
+    [
+        (
+            "FunEditor: Achieving Complex Image Edits via Function Aggregation with Diffusion "
+            "Models",
+            "We propose FunEditor, an efficient diffusion model for complex edits.",
+            "Function Aggregation",
+        ),
+        (
+            "Sentence Embeddings in NLI with Iterative Refinement Encoders",
+            "We study sentence representations.",
+            "Iterative Refinement Encoders",
+        ),
+    ],
+)
+def test_a_technique_a_title_says_the_work_is_done_with_is_proposed(
+    kg_nlp, title, abstract, method
+):
+    ex = run(kg_nlp, title, abstract)
+    assert types(ex).get(method) == "METHOD"
+    assert ("proposes", "PAPER", method) in rels(ex)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Learning to Segment Novel Objects by Refining Shape Priors",  # a verb form leads
+        "Image Editing As Programs with Diffusion Models",  # "Models": no technique head
+        "Playing Atari with Deep Reinforcement Learning",  # a known name
+    ],
+)
+def test_no_title_technique_without_its_shape(kg_nlp, title):
+    ex = run(kg_nlp, title, "We study the problem.")
+    assert not any(r.rule == "title-method" for r in ex.relations)
