@@ -56,7 +56,9 @@ def paper_text(title: str, abstract: str) -> str:
     return title.replace("\n", " ").replace("\r", " ") + TITLE_SEPARATOR + abstract
 
 
-def build_nlp(spacy_model: str | None = None, data_dir: str | None = None) -> Language:
+def build_nlp(
+    spacy_model: str | None = None, data_dir: str | None = None, learned: bool = True
+) -> Language:
     """Build the kg pipeline.
 
     Parameters
@@ -67,6 +69,9 @@ def build_nlp(spacy_model: str | None = None, data_dir: str | None = None) -> La
         Nothing is ever downloaded.
     data_dir
         Folder with the rule and vocabulary files; ``None`` = the bundled ``kg/data``.
+    learned
+        Whether the learned keep/type step follows the entity rules
+        (:mod:`kg.nlp.entity_model`); off, the pipeline is the rules alone.
 
     Returns
     -------
@@ -92,6 +97,8 @@ def build_nlp(spacy_model: str | None = None, data_dir: str | None = None) -> La
                 nlp.add_pipe(name)
         elif name == "kg_abbreviations":
             nlp.add_pipe(name)
+        elif name == "kg_entities":
+            nlp.add_pipe(name, config={**config, "learned": learned})
         else:
             nlp.add_pipe(name, config=config)
     return nlp

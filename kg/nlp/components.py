@@ -54,6 +54,7 @@ from kg.nlp import (
     resolve,
     titles,
 )
+from kg.nlp.offsets import OFFSETS_KEY, cands_from_doc, token_offsets
 from kg.nlp.resources import DATA_DIR, DATA_FILES, Resources, fold_case, load_resources
 from kg.nlp.sentences import sentence_bounds
 from kg.nlp.tokenizer import TEXT_KEY
@@ -265,7 +266,7 @@ class Gazetteer(RuleComponent):
         spans = []
         text = doc_text(doc)
         matches = [*self.lower(doc), *self.exact(doc)]
-        starts, ends = _token_offsets(doc) if matches else ([], [])
+        starts, ends = token_offsets(doc) if matches else ([], [])
         known = {(starts[s], ends[e - 1]) for _, s, e in matches}
         for match_id, start, end in matches:
             entry = self.entries[match_id]
@@ -334,7 +335,7 @@ class Candidates(RuleComponent):
 
     def _head_hits(self, doc: Doc) -> list[tuple[int, int, str]]:
         matches = self.head_matcher(doc)
-        starts, ends = _token_offsets(doc) if matches else ([], [])
+        starts, ends = token_offsets(doc) if matches else ([], [])
         return [(starts[s], ends[e - 1], self.head_ids[mid]) for mid, s, e in matches]
 
     def __call__(self, doc: Doc) -> Doc:
@@ -362,7 +363,7 @@ class Candidates(RuleComponent):
             found.append((s, e, etype.value, "head"))
         matches = self.phrase_matcher(doc)
         if matches:
-            starts, ends = _token_offsets(doc)
+            starts, ends = token_offsets(doc)
             for mid, ts, te in matches:
                 found.append((starts[ts], ends[te - 1], self.phrase_types[mid].value, "lex"))
         found += measures.slot_candidates(doc, text, t_end, r, found)
@@ -399,51 +400,14 @@ class Candidates(RuleComponent):
         return doc
 
 
-OFFSETS_KEY = "kg_offsets"
-
-
-def _token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
-    """Start and end character offsets of every token (vectorised; no Token objects),
-    computed once and kept in ``doc.user_data`` until :class:`Entities` drops them."""
-    offsets = doc.user_data.get(OFFSETS_KEY)
-    if offsets is None:
-        arr = doc.to_array(["IDX", "LENGTH"])
-        offsets = arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist()
-        doc.user_data[OFFSETS_KEY] = offsets
-    return offsets
-
-
-def _cands_from_doc(doc: Doc, text: str, offsets) -> list[resolve.Candidate]:
-    out = []
-    starts, ends = offsets
-    for span in doc.spans.get("kg_gazetteer", ()):
-        out.append(
-            resolve.Candidate(
-                starts[span.start],
-                ends[span.end - 1],
-                "gaz",
-                EntityType(span.label_),
-                span.kb_id_,
-            )
-        )
-    for start, end, label, source in doc._.kg_candidates or ():
-        s, e = _trim(text, start, end)
-        if e > s:
-            out.append(resolve.Candidate(s, e, source, EntityType(label) if label else None))
-    return out
-
-
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and not text[s].isalnum() and text[s] != "^":
-        s += 1
-    while e > s and text[e - 1] in " .,;:()[]\"'":
-        e -= 1
-    return s, e
-
-
 class Entities(RuleComponent):
-    """Resolve candidates into the paper's entities (:mod:`kg.nlp.resolve`);
+    """Resolve candidates into the paper's entities (:mod:`kg.nlp.resolve`), then the
+    learned keep/type step unless ``learned`` is off (:mod:`kg.nlp.entity_model`);
     writes ``doc.ents``, ``doc.spans["kg_entities"]`` and ``doc._.kg_entities``."""
+
+    def __init__(self, nlp: Language, name: str, data_dir: str | None, learned: bool = True):
+        self.learned = learned
+        super().__init__(nlp, name, data_dir)
 
     def _setup(self, res: Resources) -> None:
         self.res = res
@@ -458,10 +422,10 @@ class Entities(RuleComponent):
         text = doc_text(doc)
         t_end = title_end(text)
         sents = _sentences(doc)
-        offsets = _token_offsets(doc) if len(doc) else ([], [])
+        offsets = token_offsets(doc) if len(doc) else ([], [])
         pairs = [tuple(p) for p in doc._.kg_abbreviations or ()]
         cands = filters.drop_stops(
-            text, _cands_from_doc(doc, text, offsets), self.res.stop_terms, pairs
+            text, cands_from_doc(doc, text, offsets), self.res.stop_terms, pairs
         )
         cut = frontmatter.front_matter_start(text, t_end)  # people, places: no names there
         cands = [c for c in cands if c.start < cut or c.source in ("gaz", "lex", "head")]
@@ -484,7 +448,8 @@ class Entities(RuleComponent):
         groups = {  # a title's shape names only what the paper proposes
             k: g for k, g in groups.items() if g.sources != {"title-head"} or g.introduced
         }
-        groups = filters.drop_weak_groups(text, t_end, sents, groups, self.res)
+        rules = {k: rule for k, (rule, _) in introduced.items()} if self.learned else None
+        groups = filters.drop_weak_groups(text, t_end, sents, groups, self.res, rules)
         info, spans = {}, []
         starts = offsets[0]
         for key, g in groups.items():
@@ -581,11 +546,11 @@ def make_candidates(nlp: Language, name: str, data_dir: str | None, max_modifier
 
 @Language.factory(
     "kg_entities",
-    default_config=DATA_CONFIG,
+    default_config={**DATA_CONFIG, "learned": True},
     assigns=["doc.ents", "doc.spans", "doc._.kg_entities"],
 )
-def make_entities(nlp: Language, name: str, data_dir: str | None) -> Entities:
-    return Entities(nlp, name, data_dir)
+def make_entities(nlp: Language, name: str, data_dir: str | None, learned: bool) -> Entities:
+    return Entities(nlp, name, data_dir, learned)
 
 
 @Language.factory("kg_relations", default_config=DATA_CONFIG, assigns=["doc._.kg_relations"])

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
+from kg.nlp.entity_model import apply_model
 from kg.nlp.lists import RESULT_VERB_AFTER_RE
 from kg.nlp.resolve import W_DEFAULT, Candidate, Group, normalize_name
 from kg.nlp.resources import Resources, fold_case
@@ -250,13 +251,18 @@ def drop_weak_groups(
     sentences: list[tuple[int, int]],
     groups: dict[str, Group],
     res: Resources,
+    rules: dict[str, str] | None = None,
 ) -> dict[str, Group]:
     """The group-level filters of the entity step, in order: capitalised words nothing
     supports, title-only task variants, metrics no result is reported with, phrases
-    mentioned in passing."""
+    mentioned in passing; then the learned keep/type step (``rules``: the proposal rule
+    of each introduced group; ``None``: no learned step)."""
     groups = drop_unsupported_capitalised(text, groups)
     groups = drop_title_task_variants(text, title_end, groups)
     groups = drop_unreported_metrics(
         fold_case(text), sentences, groups, res.trigger_regex("result", folded=True)
     )
-    return drop_passing_phrases(text, title_end, groups, res.technical_modifiers, res.weak_heads)
+    groups = drop_passing_phrases(text, title_end, groups, res.technical_modifiers, res.weak_heads)
+    if rules is None:
+        return groups
+    return apply_model(text, title_end, groups, rules, res.entity_model)

@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
-# Openers of a list of measures (case-insensitive; every repeat bounded).
+from kg.nlp.resources import fold_case
+
+# Openers of a list of measures (lower case; every repeat bounded).
 _LIST_OPENERS = (
     r"\bin terms of\s+",
     r"\b(?:outperform|surpass|improv|enhancement|gain|advantage|degradation|superior|better"
@@ -34,21 +36,67 @@ _BY_OPENER = (
 )
 # One measure after a number: "57% attack success", "2.1x decoding speedup", "5 fps".
 _NUMBER_OPENER = (
-    r"(?<![\w.\-])\d[\d.,]*\s?(?:%|\\%|x|×|-fold)?\s?"
+    r"\d[\d.,]*\s?(?:%|\\%|x|×|-fold)?\s?"
     r"(?:(?:relative\s+)?(?:higher|lower|better|smaller|larger|less|more|fewer|faster"
     r"|(?:improvement|reduction|gains?|increase|decrease|drop)\s+in)\s+)?"
 )
-_OPENER_RE = re.compile(
-    "|".join(
-        f"(?P<{name}>{rx})"
-        for name, rx in (
-            ("lst", "|".join(_LIST_OPENERS)),
-            ("by", _BY_OPENER),
-            ("num", _NUMBER_OPENER),
-        )
-    ),
-    re.IGNORECASE,
+# Each opener with the stems it starts with: found by plain substring search (fast), then
+# matched there. All lower case, run over the case-folded text (same offsets).
+_OUT_STEMS = (
+    "outperform",
+    "surpass",
+    "improv",
+    "enhancement",
+    "gain",
+    "advantage",
+    "degradation",
+    "superior",
+    "better",
+    "excel",
+    "lead",
 )
+_ACHIEVE_STEMS = (
+    "achiev",
+    "obtain",
+    "attain",
+    "reach",
+    "report",
+    "show",
+    "exhibit",
+    "deliver",
+    "yield",
+)
+_BY_STEMS = ("improv", "reduc", "cut", "lower", "increas", "boost", "decreas", "halv", "doubl")
+_OPENERS = (
+    ("lst", _LIST_OPENERS[0], ("in terms of",)),
+    ("lst", _LIST_OPENERS[1], _OUT_STEMS),
+    ("lst", _LIST_OPENERS[2], ("balance", "trade")),
+    ("lst", _LIST_OPENERS[3], _ACHIEVE_STEMS),
+    ("lst", _LIST_OPENERS[4], ("metric", "measure")),
+    ("lst", _LIST_OPENERS[5], ("evaluat",)),
+    ("by", _BY_OPENER, _BY_STEMS),
+)
+_OPENERS = tuple((kind, re.compile(rx.removeprefix(r"\b")), stems) for kind, rx, stems in _OPENERS)
+_NUMBER_RE = re.compile(_NUMBER_OPENER)
+
+
+def _openers(low: str, start: int) -> list[tuple[str, re.Match]]:
+    """Every opener match after ``start``, in text order."""
+    found = []
+    for kind, rx, stems in _OPENERS:
+        for stem in stems:
+            i = low.find(stem, start)
+            while i >= 0:
+                if not (i and low[i - 1].isalnum()):
+                    m = rx.match(low, i)
+                    if m:
+                        found.append((kind, m))
+                i = low.find(stem, i + 1)
+    found.extend(("num", m) for m in _NUMBER_RE.finditer(low, start))
+    found.sort(key=lambda km: (km[1].start(), km[0]))
+    return found
+
+
 _WORD_RE = re.compile(r"[A-Za-z][\w/\-]{0,40}")
 _SEP_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 _LEADING = frozenset(
@@ -111,8 +159,14 @@ def metric_slots(
     tasks = {}  # start -> ends of the task names there ("relation extraction accuracy")
     for s, e in task_spans:
         tasks.setdefault(s, []).append(e)
-    for m in _OPENER_RE.finditer(text, title_end):
-        kind = m.lastgroup
+    seen: set[tuple[int, int]] = set()  # two openers may lead to one measure
+    for kind, m in _openers(fold_case(text), title_end):
+        if (
+            kind == "num"
+            and m.start()
+            and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_.-")
+        ):
+            continue  # "GPT-4", "F1", "0.5": a digit inside a name or a number
         glued = kind == "num" and bool(_GLUED_RE.match(text, m.end() - 1))
         unit = _WORD_RE.match(text, m.end()) if glued else None
         if unit and unit.group().lower() in _UNITS:
@@ -131,13 +185,14 @@ def metric_slots(
             pos = sep.end()
         if kind == "by" and not (found and text.startswith(" by ", found[-1][1])):
             continue
-        names_ok = m.group().lower().startswith("in terms")
+        names_ok = m.group().startswith("in terms")
         for s, e, words in found:
             if glued and (len(words) > 1 or heads.get(words[0].lower()) != 0):
                 continue  # "120fps" yes; "3D errors" no
             if any(t < e for t in tasks.get(s, ())):
                 continue
-            if _measure(words, heads, names_ok):
+            if _measure(words, heads, names_ok) and (s, e) not in seen:
+                seen.add((s, e))
                 yield s, e
 
 

@@ -26,6 +26,9 @@ Files (all UTF-8, ``#`` starts a comment line):
     modifiers it needs and whether its name leaves it out (``noun[<TAB>n[<TAB>drop]]``:
     "a cross-modal retrieval mechanism" names "cross-modal retrieval"), and the words
     passed over before such a part ("a simple yet effective ...", one a line).
+``entity_model.json``
+    the weights of the learned keep/type step (:mod:`kg.nlp.entity_model`), trained by
+    ``scripts/train_entity_model.py``; no classes = no such step.
 ``measure_heads.txt``
     ``noun[<TAB>1]`` - nouns that end an evaluation measure's name where the text puts a
     measure ("in terms of naturalness"); ``1``: only with a modifier ("audio quality").
@@ -45,6 +48,7 @@ from types import MappingProxyType
 
 from kg.errors import DataFileError
 from kg.link import normalize_name
+from kg.nlp.entity_model import EntityModel, read_model
 from kg.records import EntityType
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -66,6 +70,7 @@ DATA_FILES = (
     "part_heads.txt",
     "part_skips.txt",
     "measure_heads.txt",
+    "entity_model.json",
     "triggers.jsonl",
 )
 
@@ -145,6 +150,7 @@ class Resources:
     part_heads: Mapping[str, tuple[int, bool]]
     part_skips: frozenset[str]
     measure_heads: Mapping[str, int]
+    entity_model: EntityModel
     verb_forms: frozenset[str]
     triggers: Mapping[str, tuple[Trigger, ...]]
     _regexes: dict = field(default_factory=dict, compare=False, repr=False)
@@ -452,6 +458,7 @@ def load_resources(data_dir: str | None = None) -> Resources:
         part_heads=read_part_heads(base / "part_heads.txt"),
         part_skips=read_terms(base / "part_skips.txt", normalise=False),
         measure_heads=read_measure_heads(base / "measure_heads.txt"),
+        entity_model=read_model(base / "entity_model.json"),
         verb_forms=verbs,
         triggers=read_triggers(base / "triggers.jsonl"),
     )

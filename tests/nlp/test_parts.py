@@ -14,7 +14,7 @@ from kg.records import Paper
 
 @pytest.fixture(scope="module")
 def kg_nlp():
-    return build_nlp()
+    return build_nlp(learned=False)  # the rules alone: tests/nlp/test_entity_model.py has the rest
 
 
 def run(nlp, title, abstract=""):

