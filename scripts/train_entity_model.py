@@ -4,7 +4,9 @@
     python scripts/train_entity_model.py --cv       # leave-one-set-out figures first
 
 Training data: the guideline-annotated sets in tests/nlp/fixtures listed in TRAIN_SETS
-(error-analysis sets; no blind set, no seed-dev). See kg/train/entity_model.py.
+(the twelve error-analysis sets, 540 abstracts; no blind set, not seed-dev).
+C and the threshold were chosen by leave-one-set-out over the twelve error-analysis sets
+(C 0.1/0.3/1.0 x threshold 0.5-0.65). See kg/train/entity_model.py.
 """
 
 from __future__ import annotations
@@ -20,20 +22,14 @@ from kg.nlp.resources import DATA_DIR  # noqa: E402
 from kg.train.entity_model import MODEL_FILE, collect, fit, to_json  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "nlp" / "fixtures"
-TRAIN_SETS = (
-    "trend2-dev",
-    "trend3-dev",
-    "classic-dev",
-    "scirex-dev",
-    "scirex-dev2",
-    "trend2-blind",
-    "trend3-blind",
-    "classic-blind",
-    "trend4-a",
-    "trend4-b",
-    "classic3-a",
-    "classic3-b",
-)
+#: The error-analysis sets: the training data and the leave-one-set-out folds of --cv.
+#: (Adding the 60 abstracts of heldout, blind and blind2, which an earlier round tuned on,
+#: changed nothing: leave-one-set-out 0.6725 -> 0.6728, blind pooled -0.002; left out.)
+CV_SETS = (
+    "trend2-dev", "trend3-dev", "classic-dev", "scirex-dev", "scirex-dev2", "trend2-blind",
+    "trend3-blind", "classic-blind", "trend4-a", "trend4-b", "classic3-a", "classic3-b",
+)  # fmt: skip
+TRAIN_SETS = CV_SETS
 C, THRESHOLD = 0.3, 0.6
 
 
@@ -48,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cv:
         from kg.train.entity_model import cross_validate
 
-        cross_validate(rows, gold_counts, C, THRESHOLD)
+        folds = [f"{name}-papers.jsonl" for name in CV_SETS]
+        cross_validate(rows, gold_counts, C, THRESHOLD, held=folds)
     model = fit(rows, C, THRESHOLD)
     args.out.write_text(to_json(model, list(TRAIN_SETS), C), encoding="utf-8")
     print(f"wrote {args.out} ({len(model.weights)} features)", file=sys.stderr)
