@@ -366,8 +366,8 @@ class Candidates(RuleComponent):
             starts, ends = token_offsets(doc)
             for mid, ts, te in matches:
                 found.append((starts[ts], ends[te - 1], self.phrase_types[mid].value, "lex"))
-        found += measures.slot_candidates(doc, text, t_end, r, found)
         low = fold_case(text)
+        found += measures.slot_candidates(doc, text, low, t_end, r, found)
         for s, e in parts.own_parts(
             text, low, t_end, self.part_res, r.part_heads, r.part_skips, r.modifier_stops, r.heads
         ):

@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # resolve imports resources, which reads this module's files
     from kg.nlp.resolve import Group
 
 NONE = "NONE"
+#: The weights file in the data folder.
+MODEL_FILE = "entity_model.json"
 _WORD_RE = re.compile(r"[\w-]+")
 _LOWER_WORD_RE = re.compile(r"[a-z][a-z-]*$")
 
@@ -55,6 +57,13 @@ class EntityModel:
         exp = [math.exp(s - top) for s in scores]
         total = sum(exp)
         return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
+
+    def decide(self, feats: dict[str, float]) -> str:
+        """NONE when its probability reaches the threshold, else the most probable type."""
+        probs = self.probabilities(feats)
+        if probs.get(NONE, 0.0) >= self.threshold:
+            return NONE
+        return max((c for c in self.classes if c != NONE), key=lambda c: (probs[c], c))
 
 
 def read_model(path: Path) -> EntityModel:
@@ -141,10 +150,8 @@ def apply_model(
         return groups
     out = {}
     for key, g in groups.items():
-        probs = model.probabilities(features(text, title_end, g, rules.get(key, "")))
-        if probs.get(NONE, 0.0) >= model.threshold:
-            continue
-        best = max((c for c in model.classes if c != NONE), key=lambda c: (probs[c], c))
-        g.type = EntityType(best)
-        out[key] = g
+        decided = model.decide(features(text, title_end, g, rules.get(key, "")))
+        if decided != NONE:
+            g.type = EntityType(decided)
+            out[key] = g
     return out

@@ -21,6 +21,9 @@ from kg.records import EntityType
 
 _ITEM = r"[A-Z][\w@+\-/]*(?:\.\d+)*(?:\s[A-Z0-9][\w@+\-/]*(?:\.\d+)*)?"
 _SEP = r"(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+#: Between two items of a list that may also sit tight on its comma ("A,B and C"): the
+#: measures of a result sentence, the parts a counted plural lists.
+ITEM_SEP_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 _CAP_NEXT_RE = re.compile(r" [A-Z]")
 # Sentence adverbs and function words ("However", "Compared"), never listed names.
 _FUNCTION_WORDS = frozenset(STOP_WORDS) | {"compared", "unlike", "specifically", "finally"}

@@ -16,32 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
-from kg.nlp.resources import fold_case
+from kg.nlp.lists import ITEM_SEP_RE
 
-# Openers of a list of measures (lower case; every repeat bounded).
-_LIST_OPENERS = (
-    r"\bin terms of\s+",
-    r"\b(?:outperform|surpass|improv|enhancement|gain|advantage|degradation|superior|better"
-    r"|excel|lead)\w*\b[^.;:()]{0,60}?\bin\s+(?!terms of)(?:both\s+)?",
-    r"\b(?:balance|trade-?off)\s+between\s+",
-    r"\b(?:achiev|obtain|attain|reach|report|show|exhibit|deliver|yield)\w*\s+(?:a\s+|an\s+)?"
-    r"(?:superior|higher|better|improved|lower|stronger|greater|faster|competitive)\s+",
-    r"\b(?:metrics?|measures?)\s*(?:,\s*|:\s*|\(\s*)?(?:such as|including|like|namely)?\s*",
-    r"\bevaluat\w*\s+(?:\w+\s+){0,2}?(?:along|by|regarding)\s+",
-)
-# A list that must end in "by": "reduces token usage and inference time by 50%".
-_BY_OPENER = (
-    r"\b(?:improv|reduc|cut|lower|increas|boost|decreas|halv|doubl)\w*\s+"
-    r"(?:the\s+|both\s+|its\s+|their\s+|overall\s+)?"
-)
-# One measure after a number: "57% attack success", "2.1x decoding speedup", "5 fps".
-_NUMBER_OPENER = (
-    r"\d[\d.,]*\s?(?:%|\\%|x|×|-fold)?\s?"
-    r"(?:(?:relative\s+)?(?:higher|lower|better|smaller|larger|less|more|fewer|faster"
-    r"|(?:improvement|reduction|gains?|increase|decrease|drop)\s+in)\s+)?"
-)
-# Each opener with the stems it starts with: found by plain substring search (fast), then
-# matched there. All lower case, run over the case-folded text (same offsets).
+# What opens a list of measures, with the stems it starts with: each is found by plain
+# substring search (fast), then matched there. All lower case, run over the case-folded
+# text (same offsets); every repeat bounded.
 _OUT_STEMS = (
     "outperform",
     "surpass",
@@ -66,18 +45,49 @@ _ACHIEVE_STEMS = (
     "deliver",
     "yield",
 )
+# A list that must end in "by": "reduces token usage and inference time by 50%".
 _BY_STEMS = ("improv", "reduc", "cut", "lower", "increas", "boost", "decreas", "halv", "doubl")
-_OPENERS = (
-    ("lst", _LIST_OPENERS[0], ("in terms of",)),
-    ("lst", _LIST_OPENERS[1], _OUT_STEMS),
-    ("lst", _LIST_OPENERS[2], ("balance", "trade")),
-    ("lst", _LIST_OPENERS[3], _ACHIEVE_STEMS),
-    ("lst", _LIST_OPENERS[4], ("metric", "measure")),
-    ("lst", _LIST_OPENERS[5], ("evaluat",)),
-    ("by", _BY_OPENER, _BY_STEMS),
+
+
+def _alt(stems: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(stems) + ")"
+
+
+_OPENERS = tuple(
+    (kind, re.compile(rx), stems)
+    for kind, rx, stems in (
+        ("lst", r"in terms of\s+", ("in terms of",)),
+        (
+            "lst",
+            _alt(_OUT_STEMS) + r"\w*\b[^.;:()]{0,60}?\bin\s+(?!terms of)(?:both\s+)?",
+            _OUT_STEMS,
+        ),
+        ("lst", r"(?:balance|trade-?off)\s+between\s+", ("balance", "trade")),
+        (
+            "lst",
+            _alt(_ACHIEVE_STEMS) + r"\w*\s+(?:a\s+|an\s+)?"
+            r"(?:superior|higher|better|improved|lower|stronger|greater|faster|competitive)\s+",
+            _ACHIEVE_STEMS,
+        ),
+        (
+            "lst",
+            r"(?:metrics?|measures?)\s*(?:,\s*|:\s*|\(\s*)?(?:such as|including|like|namely)?\s*",
+            ("metric", "measure"),
+        ),
+        ("lst", r"evaluat\w*\s+(?:\w+\s+){0,2}?(?:along|by|regarding)\s+", ("evaluat",)),
+        (
+            "by",
+            _alt(_BY_STEMS) + r"\w*\s+(?:the\s+|both\s+|its\s+|their\s+|overall\s+)?",
+            _BY_STEMS,
+        ),
+    )
 )
-_OPENERS = tuple((kind, re.compile(rx.removeprefix(r"\b")), stems) for kind, rx, stems in _OPENERS)
-_NUMBER_RE = re.compile(_NUMBER_OPENER)
+# One measure after a number: "57% attack success", "2.1x decoding speedup", "5 fps".
+_NUMBER_RE = re.compile(
+    r"\d[\d.,]*\s?(?:%|\\%|x|×|-fold)?\s?"
+    r"(?:(?:relative\s+)?(?:higher|lower|better|smaller|larger|less|more|fewer|faster"
+    r"|(?:improvement|reduction|gains?|increase|decrease|drop)\s+in)\s+)?"
+)
 
 
 def _openers(low: str, start: int) -> list[tuple[str, re.Match]]:
@@ -98,7 +108,6 @@ def _openers(low: str, start: int) -> list[tuple[str, re.Match]]:
 
 
 _WORD_RE = re.compile(r"[A-Za-z][\w/\-]{0,40}")
-_SEP_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 _LEADING = frozenset(
     "the a an both its their our overall higher lower better superior improved enhanced "
     "greater smaller larger less more fewer reduced strong stronger faster".split()
@@ -108,6 +117,7 @@ _ENDERS = frozenset(
     "that and or but is are was were be been also only while using via within".split()
 )
 _UNITS = frozenset("ms s sec k m b kb mb gb tb x".split())
+_DROPPED_FIRST = _LEADING | _UNITS
 _NAME_RE = re.compile(r"[A-Z][A-Za-z0-9]{2,10}$")
 _SETTING_RE = re.compile(r"(?:zero|few|one|\d+|k|n)-shot$", re.IGNORECASE)
 _GLUED_RE = re.compile(r"\d[a-zA-Z]")
@@ -131,7 +141,7 @@ def _item(text: str, pos: int, stops: frozenset[str]) -> tuple[int, int, list[st
             break
         pos = m.end() + 1
     while words and (
-        text[words[0][0] : words[0][1]].lower() in _LEADING | _UNITS
+        text[words[0][0] : words[0][1]].lower() in _DROPPED_FIRST
         or _SETTING_RE.match(text, words[0][0], words[0][1])
     ):
         words.pop(0)  # "64.2% zero-shot accuracy": a setting, not the measure's name
@@ -150,17 +160,19 @@ def _measure(words: list[str], heads: Mapping[str, int], names_ok: bool) -> bool
 
 def metric_slots(
     text: str,
+    low: str,
     title_end: int,
     heads: Mapping[str, int],
     stops: frozenset[str],
     task_spans: Iterable[tuple[int, int]] = (),
 ) -> Iterator[tuple[int, int]]:
-    """(start, end) of every measure named in a measure slot of the abstract."""
+    """(start, end) of every measure named in a measure slot of the abstract (``low``:
+    :func:`kg.nlp.resources.fold_case` of ``text``)."""
     tasks = {}  # start -> ends of the task names there ("relation extraction accuracy")
     for s, e in task_spans:
         tasks.setdefault(s, []).append(e)
     seen: set[tuple[int, int]] = set()  # two openers may lead to one measure
-    for kind, m in _openers(fold_case(text), title_end):
+    for kind, m in _openers(low, title_end):
         if (
             kind == "num"
             and m.start()
@@ -179,7 +191,7 @@ def metric_slots(
             if item is None:
                 break
             found.append(item)
-            sep = _SEP_RE.match(text, item[1])
+            sep = ITEM_SEP_RE.match(text, item[1])
             if not sep or kind == "num":
                 break
             pos = sep.end()
@@ -196,7 +208,7 @@ def metric_slots(
                 yield s, e
 
 
-def slot_candidates(doc, text: str, title_end: int, res, found: list) -> list[tuple]:
+def slot_candidates(doc, text: str, low: str, title_end: int, res, found: list) -> list[tuple]:
     """Candidate rows (start, end, "METRIC", "metric-slot") of :func:`metric_slots`;
     ``found`` holds the candidate rows so far, whose task names a slot does not swallow."""
     tasks = [(s, e) for s, e, label, _ in found if label == "TASK"]
@@ -207,5 +219,5 @@ def slot_candidates(doc, text: str, title_end: int, res, found: list) -> list[tu
     ]
     return [
         (s, e, "METRIC", "metric-slot")
-        for s, e in metric_slots(text, title_end, res.measure_heads, res.modifier_stops, tasks)
+        for s, e in metric_slots(text, low, title_end, res.measure_heads, res.modifier_stops, tasks)
     ]

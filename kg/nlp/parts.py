@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 
 from kg.nlp.candidates import is_modifier
+from kg.nlp.lists import ITEM_SEP_RE
 
 _WORD_RE = re.compile(r"[^\s,;:.()\[\]]+")
 # Skipped before the phrase besides ``part_skips.txt``: an "-ly" adverb ("carefully
@@ -108,7 +109,6 @@ _ITEM_STOPS = frozenset(
     "and or the a an of for to in on with which that by from is are was were be been can "
     "will its their our this these those respectively".split()
 )
-_ITEM_SEP_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 _ITEM_RE = re.compile(r"[a-z][a-z0-9-]*(?:\s+[a-z][a-z0-9-]*){0,4}")
 
 
@@ -148,7 +148,7 @@ def _enumerated(
         if text[m.start() : end] != " ".join(parts):
             break  # spacing not single: leave it
         items.append((m.start(), end))
-        sep = _ITEM_SEP_RE.match(text, end)
+        sep = ITEM_SEP_RE.match(text, end)
         if not sep:
             break
         pos = sep.end()

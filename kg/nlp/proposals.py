@@ -216,14 +216,12 @@ def find_introduced(
                 and _top_type(g) in MM_TYPES
             ):
                 add(key, "title-head", sentences[0])
-    # "... via Function Aggregation": a technique the title says the work is done with
-    for key, g in groups.items():
-        if "title-method" in g.sources and not g.sources & {"gaz", "lex"} and key not in found:
-            add(key, "title-method", sentences[0] if sentences else (0, title_end))
+    # "... via Function Aggregation": a technique the title says the work is done with;
     # "we design a disparity sampler": the parts the paper builds (kg.nlp.parts)
-    for key, g in groups.items():
-        if "own-part" in g.sources and not g.sources & {"gaz", "lex"} and key not in found:
-            add(key, "own-part", _sentence_at(sentences, *g.mentions[0]))
+    for source in ("title-method", "own-part"):
+        for key, g in groups.items():
+            if source in g.sources and not g.sources & {"gaz", "lex"} and key not in found:
+                add(key, source, _sentence_at(sentences, *g.mentions[0]))
     _add_variants(text, sentences, groups, found)
     return found
 

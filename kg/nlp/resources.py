@@ -48,7 +48,7 @@ from types import MappingProxyType
 
 from kg.errors import DataFileError
 from kg.link import normalize_name
-from kg.nlp.entity_model import EntityModel, read_model
+from kg.nlp.entity_model import MODEL_FILE, EntityModel, read_model
 from kg.records import EntityType
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -70,7 +70,7 @@ DATA_FILES = (
     "part_heads.txt",
     "part_skips.txt",
     "measure_heads.txt",
-    "entity_model.json",
+    MODEL_FILE,
     "triggers.jsonl",
 )
 
@@ -458,7 +458,7 @@ def load_resources(data_dir: str | None = None) -> Resources:
         part_heads=read_part_heads(base / "part_heads.txt"),
         part_skips=read_terms(base / "part_skips.txt", normalise=False),
         measure_heads=read_measure_heads(base / "measure_heads.txt"),
-        entity_model=read_model(base / "entity_model.json"),
+        entity_model=read_model(base / MODEL_FILE),
         verb_forms=verbs,
         triggers=read_triggers(base / "triggers.jsonl"),
     )

@@ -22,9 +22,6 @@ from kg.io import read_papers
 from kg.nlp.entity_model import NONE, EntityModel, features
 from kg.records import Entity, EntityType
 
-MODEL_FILE = "entity_model.json"
-
-
 Row = tuple[dict[str, float], str, str, str]
 
 
@@ -137,14 +134,6 @@ def to_json(model: EntityModel, trained_on: list[str], c: float) -> str:
     )
 
 
-def decide(model: EntityModel, feats: dict[str, float]) -> str:
-    """NONE or the type the model gives an entity (as :func:`apply_model` does)."""
-    probs = model.probabilities(feats)
-    if probs.get(NONE, 0.0) >= model.threshold:
-        return NONE
-    return max((c for c in model.classes if c != NONE), key=lambda c: (probs[c], c))
-
-
 def cross_validate(
     rows: list[Row],
     gold_counts: Counter,
@@ -162,7 +151,7 @@ def cross_validate(
         model = fit([r for r in rows if r[2] != held], c, threshold)
         test = [r for r in rows if r[2] == held]
         tp0 = sum(label == rtype for _, label, _, rtype in test)
-        decided = [(decide(model, feats), label) for feats, label, *_ in test]
+        decided = [(model.decide(feats), label) for feats, label, *_ in test]
         kept = [(d, label) for d, label in decided if d != NONE]
         tp1 = sum(d == label for d, label in kept)
         gold = gold_counts[held]

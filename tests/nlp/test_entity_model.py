@@ -45,7 +45,7 @@ def test_the_shipped_model_is_trained_on_error_analysis_sets_only():
     data = json.loads((DATA_DIR / "entity_model.json").read_text(encoding="utf-8"))
     assert set(data["classes"]) == {t.value for t in EntityType} | {NONE}
     trained = set(data["trained_on"])
-    assert trained == set(train_entity_model.TRAIN_SETS) == set(train_entity_model.CV_SETS)
+    assert trained == set(train_entity_model.TRAIN_SETS)
     assert not trained & BLIND and "seed-dev" not in trained
     assert all((FIXTURES / f"{s}-gold.jsonl").exists() for s in trained)
     model = load_resources().entity_model

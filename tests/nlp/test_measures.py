@@ -8,7 +8,7 @@ import pytest
 
 from kg.extract import extract_papers
 from kg.nlp.measures import metric_slots
-from kg.nlp.resources import load_resources
+from kg.nlp.resources import fold_case, load_resources
 from kg.records import Paper
 
 
@@ -17,7 +17,10 @@ def slots(abstract: str, tasks=()) -> list[str]:
     text = "Title\n" + abstract
     shift = [(s + 6, e + 6) for s, e in tasks]
     return [
-        text[s:e] for s, e in metric_slots(text, 6, res.measure_heads, res.modifier_stops, shift)
+        text[s:e]
+        for s, e in metric_slots(
+            text, fold_case(text), 6, res.measure_heads, res.modifier_stops, shift
+        )
     ]
 
 
