@@ -4,9 +4,11 @@ The rules find an entity's span and a type by evidence; whether guideline annota
 count it (a real task mentioned in passing is no entity; "domain adaptation" is a TASK
 where the paper addresses it) depends on many weak signals at once. A multinomial
 logistic regression over those signals (the rule sources that found the entity, its
-type and proposal rule, mentions, title, shape, the lower-case head noun and the words
-around its first mention) predicts the annotators' type or NONE. An entity whose NONE
-probability reaches the model's threshold goes; one kept takes the most probable type.
+type and proposal rule, mentions, title, shape, the lower-case head noun, the words
+around its first mention, and the kind of the nearest cue noun around its first mentions:
+"X, a lightweight network", "the X benchmark") predicts the annotators' type or NONE. An
+entity whose NONE probability reaches the model's threshold goes; one kept takes the most
+probable type.
 
 The weights are data (``kg/data/entity_model.json``), trained by
 ``scripts/train_entity_model.py`` on the guideline-annotated sets in
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,8 +98,11 @@ def read_model(path: Path) -> EntityModel:
     return EntityModel(classes, weights, intercept, threshold)
 
 
-def features(text: str, title_end: int, g: Group, rule: str) -> dict[str, float]:
-    """The signals the model weighs for one entity (see the module doc)."""
+def features(
+    text: str, title_end: int, g: Group, rule: str, cues: Mapping[str, EntityType] | None = None
+) -> dict[str, float]:
+    """The signals the model weighs for one entity (see the module doc); ``cues`` are the
+    cue nouns of ``cue_nouns.tsv`` (word -> the type it marks)."""
     etype = g.type.value if g.type else ""
     mentions = sorted(g.mentions)
     a, b = mentions[0]
@@ -135,7 +141,43 @@ def features(text: str, title_end: int, g: Group, rule: str) -> dict[str, float]
     after = _WORD_RE.findall(text, b, min(len(text), b + 30))
     f["prev=" + (before[-1].lower() if before else "")] = 1.0
     f["next=" + (after[0].lower() if after else "")] = 1.0
+    if cues:
+        _cue_features(text, mentions[:_CUE_MENTIONS], cues, f)
     return f
+
+
+#: How many mentions the cue features look at, and how far after / before each (words, chars).
+_CUE_MENTIONS, _CUE_AFTER, _CUE_BEFORE = 4, (6, 50), (4, 35)
+_PUNCT = ".,;:!?()[]{}\"'\u201c\u201d\u2018\u2019"
+
+
+def _cue_features(
+    text: str, mentions: list, cues: Mapping[str, EntityType], f: dict[str, float]
+) -> None:
+    """The kind of the nearest cue noun after and before each mention ("KITTI, a driving
+    benchmark"; "the network LiteFlowNet"): the word the guideline types by. Words are
+    split at white space (a slice of the text, cut to whole words), punctuation stripped."""
+    n_after, c_after = _CUE_AFTER
+    n_before, c_before = _CUE_BEFORE
+    size = len(text)
+    for s, e in mentions:
+        words = text[e : e + c_after].split()
+        if e + c_after < size and not text[e + c_after].isspace() and words:
+            words.pop()  # cut inside a word
+        for w in words[:n_after]:
+            cue = cues.get(w.strip(_PUNCT).lower())
+            if cue is not None:
+                f["cue_after=" + cue.value] = 1.0
+                break
+        lo = max(0, s - c_before)
+        words = text[lo:s].split()
+        if lo > 0 and not text[lo - 1].isspace() and words:
+            words.pop(0)
+        for w in reversed(words[-n_before:]):
+            cue = cues.get(w.strip(_PUNCT).lower())
+            if cue is not None:
+                f["cue_before=" + cue.value] = 1.0
+                break
 
 
 def apply_model(
@@ -144,13 +186,14 @@ def apply_model(
     groups: dict[str, Group],
     rules: dict[str, str],
     model: EntityModel,
+    cues: Mapping[str, EntityType] | None = None,
 ) -> dict[str, Group]:
     """Drop the entities the model calls NONE; retype the others (in place)."""
     if not model.classes:
         return groups
     out = {}
     for key, g in groups.items():
-        decided = model.decide(features(text, title_end, g, rules.get(key, "")))
+        decided = model.decide(features(text, title_end, g, rules.get(key, ""), cues))
         if decided != NONE:
             g.type = EntityType(decided)
             out[key] = g

@@ -265,4 +265,4 @@ def drop_weak_groups(
     groups = drop_passing_phrases(text, title_end, groups, res.technical_modifiers, res.weak_heads)
     if rules is None:
         return groups
-    return apply_model(text, title_end, groups, rules, res.entity_model)
+    return apply_model(text, title_end, groups, rules, res.entity_model, res.cue_nouns)

@@ -16,11 +16,11 @@ import re
 from itertools import islice
 
 _SENTENCE_END_RE = re.compile(r"[.!?]\s")
+# e-mail, "{tsercu, bedk} @us.ibm.com"; bounded, from a run's start (a 200k-character word
+# must not cost quadratic time). Searched only when the text has an "@" (it tries every word).
+_EMAIL_RE = re.compile(r"(?:(?<![\w.+-])[\w.+-]{1,64}|[}\]]) ?@ ?[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _STRONG_RE = re.compile(
-    # e-mail, "{tsercu, bedk} @us.ibm.com"; bounded, from a run's start (a 200k-character
-    # word must not cost quadratic time)
-    r"(?:(?<![\w.+-])[\w.+-]{1,64}|[}\]]) ?@ ?[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"
-    r"|\b(?:KEYWORDS|Keywords\s*:|Index Terms\s*[:\u2014-])"
+    r"\b(?:KEYWORDS|Keywords\s*:|Index Terms\s*[:\u2014-])"
     r"|(?<!\S)\[?\d{1,2}\*?\] ?[A-Z][a-z]+(?:[A-Z][a-z]+|\s[A-Z][a-z]+)"  # "1] BoleiZhou"
     r"|[Cc]orresponding author|TechnicalReport"
 )
@@ -34,9 +34,11 @@ _WEAK_RE = re.compile(
 def front_matter_start(text: str, title_end: int) -> int:
     """Offset where trailing front matter starts (``len(text)`` when there is none)."""
     half = title_end + (len(text) - title_end) * 2 // 5
-    strong = _STRONG_RE.search(text, half)
+    strong = [_STRONG_RE.search(text, half)]
+    if text.find("@", half) >= 0:
+        strong.append(_EMAIL_RE.search(text, half))
     weak = list(islice(_WEAK_RE.finditer(text, half), 2))
-    marks = [m.start() for m in ([strong] if strong else [])]
+    marks = [m.start() for m in strong if m]
     if len(weak) == 2:
         marks.append(weak[0].start())
     if not marks:

@@ -137,6 +137,7 @@ def _pick_value(text: str, lo: int, hi: int, value_re: re.Pattern) -> str | None
 
 _TAIL_CONTEXT_RE = re.compile(
     r"(?:\b(?:on|across|over|in|using|with|to|from|including|namely)|\bsuch as|"
+    r"\be\.g\.,?|\bi\.e\.,?|\bfor (?:example|instance),?|\bresults\s+for|"
     r"\b(?:datasets?|benchmarks?|suites?|tasks?)\s*:|\b(?:datasets|benchmarks|suites)\s*,)"
     r"\s+(?:[\w-]+\s+){0,5}(?:(?<=datasets )\(|(?<=benchmarks )\()?$",
     re.IGNORECASE,

@@ -20,6 +20,7 @@ import numpy as np
 from kg.evaluate import load_gold, match_entities
 from kg.io import read_papers
 from kg.nlp.entity_model import NONE, EntityModel, features
+from kg.nlp.resources import load_resources
 from kg.records import Entity, EntityType
 
 Row = tuple[dict[str, float], str, str, str]
@@ -34,6 +35,7 @@ def collect(pairs: Iterable[tuple[Path, Path]]) -> tuple[list[Row], Counter]:
     rows: list[Row] = []
     gold_counts: Counter = Counter()
     nlp = build_nlp(learned=False)
+    cues = load_resources().cue_nouns
     for papers, gold_file in pairs:
         gold = {g["title"]: g for g in load_gold(str(gold_file))}
         for paper in read_papers([str(papers)]):
@@ -59,7 +61,7 @@ def collect(pairs: Iterable[tuple[Path, Path]]) -> tuple[list[Row], Counter]:
             t_end = title_end(text)
             for i, k in enumerate(keys):
                 label = g["entities"][loose[i]]["type"] if i in loose else NONE
-                feats = features(text, t_end, groups[k], info[k]["introduced_rule"])
+                feats = features(text, t_end, groups[k], info[k]["introduced_rule"], cues)
                 rows.append((feats, label, Path(papers).name, info[k]["type"]))
     return rows, gold_counts
 

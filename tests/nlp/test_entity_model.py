@@ -84,6 +84,17 @@ def test_features_name_no_capitalised_head():
     assert f["head=network"] == 1.0 and f["prev=a"] == 1.0 and f["src=head|METHOD"] == 1.0
 
 
+def test_features_name_the_cue_nouns_around_the_mentions():
+    text = "Title\n\nWe test LiteFlowNet, a compact network, on the KITTI driving benchmark."
+    cues = load_resources().cue_nouns
+    net = _group("LiteFlowNet", EntityType.METHOD, {"shape"}, text.index("Lite"))
+    kitti = _group("KITTI", EntityType.DATASET, {"gaz"}, text.index("KITTI"))
+    f = features(text, 5, net, "", cues)
+    assert f["cue_after=MODEL"] == 1.0  # "network"
+    assert features(text, 5, kitti, "", cues)["cue_after=BENCHMARK"] == 1.0
+    assert not any(k.startswith("cue_") for k in features(text, 5, net, ""))
+
+
 def test_fit_learns_separable_rows_and_is_deterministic():
     rows = [({"src=capitalised": 1.0, "x": 1.0}, NONE, "a", "METHOD")] * 30
     rows += [({"src=gaz": 1.0, "x": 1.0}, "TASK", "b", "METHOD")] * 30

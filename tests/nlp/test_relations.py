@@ -47,6 +47,9 @@ def rels(nlp, title, abstract):
         "Heron reaches new results on tasks including SQuAD and TriviaQA.",
         "Heron is evaluated across three benchmarks: SQuAD, TriviaQA and HotpotQA.",
         "We test Heron on SQuAD, TriviaQA, and HotpotQA.",
+        # an example list names the data as "such as" does
+        "Heron shows consistent gains on reading datasets, e.g., SQuAD and TriviaQA.",
+        "We report results for SQuAD and TriviaQA, where Heron sets a new state of the art.",
     ],
 )
 def test_evaluates_on_lists(nlp, abstract):
