@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -164,20 +164,23 @@ def _cue_features(
         words = text[e : e + c_after].split()
         if e + c_after < size and not text[e + c_after].isspace() and words:
             words.pop()  # cut inside a word
-        for w in words[:n_after]:
-            cue = cues.get(w.strip(_PUNCT).lower())
-            if cue is not None:
-                f["cue_after=" + cue.value] = 1.0
-                break
+        _add_first_cue(words[:n_after], cues, "cue_after=", f)
         lo = max(0, s - c_before)
         words = text[lo:s].split()
         if lo > 0 and not text[lo - 1].isspace() and words:
             words.pop(0)
-        for w in reversed(words[-n_before:]):
-            cue = cues.get(w.strip(_PUNCT).lower())
-            if cue is not None:
-                f["cue_before=" + cue.value] = 1.0
-                break
+        _add_first_cue(reversed(words[-n_before:]), cues, "cue_before=", f)
+
+
+def _add_first_cue(
+    words: Iterable[str], cues: Mapping[str, EntityType], prefix: str, f: dict[str, float]
+) -> None:
+    """Mark the kind of the first cue noun of ``words`` (nearest first) as ``prefix`` + type."""
+    for w in words:
+        cue = cues.get(w.strip(_PUNCT).lower())
+        if cue is not None:
+            f[prefix + cue.value] = 1.0
+            return
 
 
 def apply_model(
